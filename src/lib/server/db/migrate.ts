@@ -1,0 +1,43 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { migration001 } from './migrations/001-initial.js';
+import { migration002 } from './migrations/002-zendesk-segment.js';
+
+/** One schema change. Its statements are frozen once released: later changes are new migrations. */
+export interface Migration {
+	version: number;
+	name: string;
+	up: string[];
+}
+
+/** Every migration in order; the schema version of a database is the highest one applied. */
+export const MIGRATIONS: Migration[] = [migration001, migration002];
+
+/** The version a fully migrated database has. */
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Applies the migrations a database lacks, each in its own transaction together with its
+ * `schema_migrations` row, so a file made by an older version opens and upgrades, and a crash
+ * mid-upgrade leaves the last complete version.
+ */
+export async function migrate(conn: DuckDBConnection, upTo: number = LATEST_VERSION): Promise<number[]> {
+	await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`);
+	const reader = await conn.runAndReadAll('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+	const current = Number(reader.getRows()[0][0]);
+	const applied: number[] = [];
+	for (const m of MIGRATIONS) {
+		if (m.version <= current || m.version > upTo) continue;
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			for (const stmt of m.up) await conn.run(stmt);
+			await conn.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+			await conn.run('COMMIT');
+		} catch (err) {
+			await conn.run('ROLLBACK');
+			throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message.split('\n')[0]}`);
+		}
+		applied.push(m.version);
+	}
+	return applied;
+}

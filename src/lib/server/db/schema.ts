@@ -1,0 +1,163 @@
+/**
+ * Kysely table types. Values are as `values.ts` returns them: timestamps are ISO strings in UTC,
+ * dates `YYYY-MM-DD`, counts numbers, lists arrays.
+ */
+import type { Generated } from 'kysely';
+
+type Ts = string;
+
+export interface AccountsTable {
+	account_id: string;
+	name: string | null;
+	domain: string | null;
+	plan: string | null;
+	segment: string | null;
+	region: string | null;
+	arr: number | null;
+	created_at: Ts;
+	renewal_date: string | null;
+	csm: string | null;
+	churned_at: Ts | null;
+}
+
+export interface UsersTable {
+	user_id: string;
+	account_id: string | null;
+	email: string | null;
+	role: string | null;
+	created_at: Ts | null;
+}
+
+export interface EventsTable {
+	event_id: string;
+	user_id: string | null;
+	account_id: string | null;
+	event: string;
+	timestamp: Ts;
+	page: string | null;
+	properties: string | null;
+	anonymous: Generated<boolean>;
+}
+
+export interface TicketsTable {
+	ticket_id: string;
+	account_id: string | null;
+	requester_id: string | null;
+	created_at: Ts;
+	updated_at: Ts | null;
+	first_reply_at: Ts | null;
+	solved_at: Ts | null;
+	status: string | null;
+	priority: string | null;
+	channel: string | null;
+	channel_raw: string | null;
+	subject: string | null;
+	tags: string[] | null;
+	messages: number | null;
+	reopened: boolean | null;
+	bot_handoff: boolean | null;
+	deleted: Generated<boolean>;
+}
+
+export interface KbArticlesTable {
+	article_id: string;
+	title: string | null;
+	feature_area: string | null;
+	owner: string | null;
+	last_reviewed_at: Ts | null;
+	updated_at: Ts | null;
+	body: string | null;
+}
+
+export interface KbSearchesTable {
+	search_id: string;
+	user_id: string | null;
+	account_id: string | null;
+	query: string | null;
+	timestamp: Ts;
+	results: number | null;
+	clicked_article_id: string | null;
+}
+
+export interface SurveysTable {
+	response_id: string;
+	account_id: string | null;
+	user_id: string | null;
+	ticket_id: string | null;
+	kind: 'csat' | 'ces' | 'nps';
+	score: number;
+	context: string | null;
+	timestamp: Ts;
+}
+
+export interface ReleasesTable {
+	release_id: string;
+	released_at: Ts;
+	feature_area: string | null;
+	ui_change: boolean | null;
+}
+
+export interface ZendeskUsersTable {
+	zendesk_user_id: string;
+	email: string | null;
+	name: string | null;
+	role: string | null;
+	external_id: string | null;
+	organization_id: string | null;
+}
+
+export interface ZendeskOrganizationsTable {
+	zendesk_organization_id: string;
+	name: string | null;
+	external_id: string | null;
+	domain_names: string[] | null;
+}
+
+export interface LoadsTable {
+	load_id: Generated<number>;
+	file: string;
+	sha256: string | null;
+	table_name: string | null;
+	format: string | null;
+	accepted: Generated<number>;
+	updated: Generated<number>;
+	skipped: Generated<number>;
+	rejected: Generated<number>;
+	started_at: Ts;
+	finished_at: Ts | null;
+	outcome: 'ok' | 'failed';
+	message: string | null;
+	derived: string | null;
+}
+
+export interface RejectedRowsTable {
+	load_id: number;
+	file: string;
+	table_name: string | null;
+	line: number | null;
+	field: string | null;
+	reason: string;
+	raw: string | null;
+}
+
+export interface SchemaMigrationsTable {
+	version: number;
+	name: string;
+	applied_at: Generated<Ts>;
+}
+
+export interface Schema {
+	accounts: AccountsTable;
+	users: UsersTable;
+	events: EventsTable;
+	tickets: TicketsTable;
+	kb_articles: KbArticlesTable;
+	kb_searches: KbSearchesTable;
+	surveys: SurveysTable;
+	releases: ReleasesTable;
+	zendesk_users: ZendeskUsersTable;
+	zendesk_organizations: ZendeskOrganizationsTable;
+	loads: LoadsTable;
+	rejected_rows: RejectedRowsTable;
+	schema_migrations: SchemaMigrationsTable;
+}
