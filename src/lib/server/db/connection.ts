@@ -3,7 +3,7 @@ import { CompiledQuery, Kysely, type DatabaseConnection, type Driver, type Query
 import { DuckDbDialect } from 'kysely-duckdb';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate } from './migrate.js';
+import { LATEST_VERSION, migrate } from './migrate.js';
 import type { Schema } from './schema.js';
 import { rowToJs } from './values.js';
 
@@ -23,6 +23,11 @@ export interface OpenOptions {
 	memoryLimit?: string;
 	/** Apply migrations only up to this version (tests of upgrades); default: all. */
 	migrateTo?: number;
+	/**
+	 * Open read-only, so other processes (a load) can take the file between requests. The schema must
+	 * already be current: read-only opens never migrate.
+	 */
+	readOnly?: boolean;
 }
 
 /** An open database: the DuckDB instance, typed Kysely on it, and a raw SQL helper. */
@@ -57,6 +62,7 @@ export async function openDatabase(dbPath: string = resolveDbPath(), options: Op
 	const config: Record<string, string> = {};
 	if (options.threads) config.threads = String(options.threads);
 	if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+	if (options.readOnly) config.access_mode = 'READ_ONLY';
 	let instance: DuckDBInstance;
 	try {
 		instance = await DuckDBInstance.create(dbPath, config);
@@ -67,8 +73,12 @@ export async function openDatabase(dbPath: string = resolveDbPath(), options: Op
 	const main = await instance.connect();
 	// ICU (built in) must be loaded before the time zone can be set, so this cannot go in `config`.
 	await main.run("SET GLOBAL TimeZone = 'UTC'");
-	await migrate(main, options.migrateTo);
-	main.closeSync();
+	try {
+		if (options.readOnly) await assertCurrent(main, dbPath);
+		else await migrate(main, options.migrateTo);
+	} finally {
+		main.closeSync();
+	}
 
 	const kysely = new Kysely<Schema>({ dialect: new AppDuckDbDialect(instance) });
 	return {
@@ -85,9 +95,17 @@ export async function openDatabase(dbPath: string = resolveDbPath(), options: Op
 		},
 		connect: () => instance.connect(),
 		close() {
-			void kysely.destroy();
+			// Synchronous, so the file is free for another process as soon as this returns.
+			instance.closeSync();
 		}
 	};
+}
+
+async function assertCurrent(conn: DuckDBConnection, dbPath: string): Promise<void> {
+	const rows = await runQuery<{ v: number }>(conn, 'SELECT max(version) AS v FROM schema_migrations').catch(() => [{ v: 0 }]);
+	if ((rows[0]?.v ?? 0) < LATEST_VERSION) {
+		throw new Error(`database ${dbPath} needs upgrading: run any adoption command on it (e.g. adoption status) first`);
+	}
 }
 
 /** kysely-duckdb's compiler and adapter, with a driver that converts values as the rest of the app does. */

@@ -41,7 +41,9 @@ export async function ingestSource(
 
 	const checked = checkedRelation(source, spec, dups > 0 ? '__dups' : undefined);
 	const columns = [...source.columns.keys()];
-	const merged = await mergeRows(conn, spec, columns, `SELECT * FROM (${checked}) WHERE __err IS NULL`);
+	const merged = await mergeRows(conn, spec, columns, `SELECT * FROM (${checked}) WHERE __err IS NULL`, {
+		updateOnly: source.updateOnly
+	});
 	const good = merged.accepted + merged.updated + merged.skipped;
 	let rejected = 0;
 	if (good < total || structural > 0) {

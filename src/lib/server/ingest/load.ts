@@ -90,7 +90,7 @@ function sha256(file: string): Promise<string> {
 }
 
 /** Sorts files so referenced tables load first (see `LOAD_ORDER`); unknown ones keep their place at the end. */
-function order(files: { file: string; detected?: Detected }[]) {
+function order<T extends { file: string; detected?: Detected }>(files: T[]) {
 	const rank = (d?: Detected) => (d ? LOAD_ORDER.indexOf(d.table) : LOAD_ORDER.length);
 	return files.map((f, i) => ({ ...f, i })).sort((a, b) => rank(a.detected) - rank(b.detected) || a.i - b.i);
 }

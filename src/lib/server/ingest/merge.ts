@@ -29,13 +29,14 @@ export async function mergeRows(
 	conn: DuckDBConnection,
 	spec: TableSpec,
 	columns: string[],
-	goodRows: string
+	goodRows: string,
+	options: { updateOnly?: boolean } = {}
 ): Promise<MergeCounts> {
 	const table = ident(spec.name);
 	const key = ident(spec.key);
 	const cols = columns.map(ident).join(', ');
 	const empty = (await count(conn, `SELECT count(*) FROM (SELECT 1 FROM ${table} LIMIT 1)`)) === 0;
-	if (empty) {
+	if (empty && !options.updateOnly) {
 		const accepted = await count(conn, `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM (${goodRows})`);
 		return { accepted, updated: 0, skipped: 0 };
 	}
@@ -53,7 +54,9 @@ export async function mergeRows(
 			 FROM __stage AS s WHERE t.${key} = s.${key} AND (${differs})${newer}`
 		);
 	}
-	const accepted = await count(
+	const accepted = options.updateOnly
+		? 0
+		: await count(
 		conn,
 		`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM __stage AS s WHERE s.${key} NOT IN (SELECT ${key} FROM ${table})`
 	);

@@ -22,6 +22,16 @@ export interface Source {
 	hasRaw?: boolean;
 	/** When set, a record whose supplied columns are all NULL could not be parsed: rejected with this reason. */
 	malformedReason?: string;
+	/**
+	 * Format-specific rules, checked after the contract's: `when` and `reason` are SQL over the checked
+	 * relation `p` (parsed columns by name, raw ones as `r_<name>`, plus any extra columns of the relation
+	 * listed in `passThrough`).
+	 */
+	extraRules?: { field: string; when: string; reason: string }[];
+	/** Relation columns (not contract columns) that `extraRules` need, carried into `p`. */
+	passThrough?: string[];
+	/** Only update rows that exist (e.g. Zendesk ticket metrics); never insert. */
+	updateOnly?: boolean;
 }
 
 /**

@@ -114,6 +114,7 @@ export function checkedRelation(source: Source, spec: TableSpec, dupsTable?: str
 			rules.push({ field: col.name, when: `${p} IS NOT NULL AND ${p} NOT IN (SELECT account_id FROM accounts)`, reason: `'reference: unknown account ' || ${shown(p)} || ' (not in accounts)'` });
 		}
 	}
+	rules.push(...(source.extraRules ?? []));
 	const key = ident(spec.key);
 	if (dupsTable) {
 		rules.push({ field: spec.key, when: `p.__ord > p.__dup_first`, reason: `'duplicate: ${spec.key} ' || ${shown('p.' + key)} || ' appears earlier in this file, at line '` });
@@ -122,7 +123,10 @@ export function checkedRelation(source: Source, spec: TableSpec, dupsTable?: str
 		? `CASE ${rules.map((r) => `WHEN ${r.when} THEN ${lit(r.field)} || ${ERR_SEP} || ${r.reason}`).join(' ')} END`
 		: 'NULL';
 	const join = dupsTable ? `LEFT JOIN ${dupsTable} d ON d.k = ${keyExpr(source, spec)}` : '';
-	const extra = (dupsTable ? ', d.first_ord AS __dup_first' : '') + (source.hasRaw ? ', s.__raw' : '');
+	const extra =
+		(dupsTable ? ', d.first_ord AS __dup_first' : '') +
+		(source.hasRaw ? ', s.__raw' : '') +
+		(source.passThrough ?? []).map((c) => `, s.${ident(c)}`).join('');
 	return `SELECT p.*, ${err} AS __err FROM (SELECT s.__ord, ${parsed.join(', ')}${extra} FROM (${source.relation}) s ${join}) p`;
 }
 

@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import { resolveDbPath } from '../lib/server/db/connection.js';
+import { loadCommand } from './load.js';
+import { CliError, makeOutput } from './output.js';
+import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
+
+/** Options of the commands: `--db` and `--json` on all, the rest where declared. */
+interface Opts {
+	db: string;
+	json?: boolean;
+	table?: string;
+	format?: string;
+	port?: string;
+	host?: string;
+}
+
+const program = new Command('adoption')
+	.description('Adoption & support analytics on an embedded DuckDB database')
+	.showHelpAfterError()
+	.exitOverride();
+
+/** Adds the common options and runs the action with uniform error handling. */
+function command<A extends unknown[]>(
+	name: string,
+	description: string,
+	action: (...args: [...A, Opts]) => Promise<void>
+) {
+	return program
+		.command(name)
+		.description(description)
+		.option('--db <file>', 'database file (default data/adoption.duckdb, or ADOPTION_DB)')
+		.option('--json', 'print one JSON document on stdout')
+		.action(async (...args: unknown[]) => {
+			const opts = args[args.length - 2] as Partial<Opts>;
+			await action(...(args.slice(0, -2) as A), { ...opts, db: resolveDbPath(opts.db) });
+		});
+}
+
+command<[string[]]>('load <paths...>', 'load files into their tables (CSV, JSON Lines, Parquet, Segment, Zendesk)', (paths, o) =>
+	loadCommand(paths, { db: o.db, table: o.table, format: o.format }, makeOutput(!!o.json))
+)
+	.option('--table <name>', 'the table to load into (default: from the file name)')
+	.option('--format <format>', 'csv, jsonl, parquet, segment or zendesk (default: detected from the content)');
+
+command<[]>('status', 'rows per table and the latest loads', (o) => statusCommand({ db: o.db }, makeOutput(!!o.json)));
+
+command<[]>('serve', 'serve the web app on the database', (o) =>
+	serveCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
+)
+	.option('--port <n>', 'port', '3000')
+	.option('--host <host>', 'interface to listen on', '127.0.0.1');
+
+try {
+	await program.parseAsync(process.argv);
+} catch (err) {
+	const e = err as Error & { code?: string; exitCode?: number };
+	if (e.code?.startsWith('commander.')) {
+		// Commander has printed its own message (help, version, usage error).
+		process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+	} else {
+		process.stderr.write(`adoption: ${e.message.split('\n')[0]}\n`);
+		process.exitCode = err instanceof CliError ? e.exitCode : 1;
+	}
+}

@@ -1,0 +1,73 @@
+import cliProgress from 'cli-progress';
+import path from 'node:path';
+import { openDatabase } from '../lib/server/db/connection.js';
+import { FORMATS, type Format } from '../lib/server/ingest/detect.js';
+import { loadFiles, type FileResult } from '../lib/server/ingest/load.js';
+import { CliError, type Output } from './output.js';
+
+const LISTED = 10;
+
+/** `adoption load PATH… [--table NAME] [--format F]`. */
+export async function loadCommand(paths: string[], opts: { db: string; table?: string; format?: string }, out: Output) {
+	if (opts.format && !FORMATS.includes(opts.format as Format)) {
+		throw new CliError(`unknown --format '${opts.format}': use one of ${FORMATS.join(', ')}`, 2);
+	}
+	const db = await openDatabase(opts.db);
+	const bar =
+		!out.json && process.stdout.isTTY
+			? new cliProgress.SingleBar(
+					{ format: '{bar} {percentage}% | file {index}/{files} {name}', hideCursor: true, clearOnComplete: true },
+					cliProgress.Presets.shades_classic
+				)
+			: undefined;
+	bar?.start(100, 0, { index: 1, files: paths.length, name: '' });
+	let results: FileResult[];
+	try {
+		results = await loadFiles(db, paths, {
+			table: opts.table,
+			format: opts.format as Format | undefined,
+			onProgress: bar
+				? (p) => bar.update(Math.max(0, Math.round(p.percent)), { index: p.index + 1, files: p.files, name: path.basename(p.file) })
+				: undefined
+		});
+	} finally {
+		bar?.stop();
+		db.close();
+	}
+	for (const r of results) out.info(summary(r));
+	out.result({
+		files: results.map((r) => ({
+			file: r.file,
+			table: r.table,
+			format: r.format,
+			accepted: r.accepted,
+			updated: r.updated,
+			skipped: r.skipped,
+			rejected: r.rejected,
+			rejects: r.rejects,
+			derived: r.derived,
+			ignored_columns: r.ignored_columns,
+			load_id: r.load_id,
+			ok: r.ok,
+			...(r.error ? { error: r.error } : {})
+		}))
+	});
+	const failed = results.filter((r) => !r.ok);
+	if (failed.length) {
+		throw new CliError(failed.length === 1 ? failed[0].error! : `${failed.length} files failed to load; first: ${failed[0].error}`);
+	}
+}
+
+function summary(r: FileResult): string {
+	if (!r.ok) return `✗ ${r.error}`;
+	const lines = [
+		`✓ ${r.file} → ${r.table} (${r.format}): ${r.accepted} new, ${r.updated} updated, ${r.skipped} skipped, ${r.rejected} rejected`
+	];
+	for (const [table, c] of Object.entries(r.derived)) {
+		lines.push(`  also ${table}: ${c.accepted} new, ${c.updated} updated, ${c.skipped} skipped, ${c.rejected} rejected`);
+	}
+	if (r.ignored_columns.length) lines.push(`  ignored columns not in the contract: ${r.ignored_columns.join(', ')}`);
+	for (const x of r.rejects.slice(0, LISTED)) lines.push(`  line ${x.line ?? '?'}${x.field ? `, ${x.field}` : ''}: ${x.reason}`);
+	if (r.rejected > LISTED) lines.push(`  … and ${r.rejected - LISTED} more (adoption serve → Rejected rows, or the rejected_rows table, load ${r.load_id})`);
+	return lines.join('\n');
+}

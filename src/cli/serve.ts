@@ -1,0 +1,37 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../lib/server/db/connection.js';
+import { CliError, type Output } from './output.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * `adoption serve [--port N] [--host H]`: the built web app on the same database, on 127.0.0.1 unless
+ * `--host` says otherwise (there is no sign-in yet, so nothing is exposed by default). Builds the app
+ * first when there is no build.
+ */
+export async function serveCommand(opts: { db: string; port: string; host: string }, out: Output) {
+	const port = Number(opts.port);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, not '${opts.port}'`, 2);
+	// Bring the schema up to date once, so the app can open the file read-only per request.
+	(await openDatabase(opts.db)).close();
+	const entry = path.join(root, 'build', 'index.js');
+	if (!fs.existsSync(entry)) {
+		out.info('Building the web app (first run)…');
+		const built = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: out.json ? 'ignore' : 'inherit' });
+		if (built.status !== 0) throw new CliError('building the web app failed (npx vite build)');
+	}
+	const dbPath = path.resolve(opts.db);
+	out.info(`Serving ${dbPath} on http://${opts.host}:${port}`);
+	out.result({ url: `http://${opts.host}:${port}`, db: dbPath });
+	const child = spawn(process.execPath, [entry], {
+		stdio: 'inherit',
+		env: { ...process.env, HOST: opts.host, PORT: String(port), ADOPTION_DB: dbPath, ORIGIN: process.env.ORIGIN ?? `http://${opts.host}:${port}` }
+	});
+	for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+	await new Promise<void>((resolve, reject) => {
+		child.on('exit', (code) => (code === 0 || code === null ? resolve() : reject(new CliError(`the web server exited with code ${code}`))));
+	});
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../schema.js';
+
+/** The load history and the rows loads rejected. */
+export class LoadsRepository {
+	constructor(private readonly db: Kysely<Schema>) {}
+
+	/** The latest loads, newest first. */
+	async recent(limit = 20) {
+		return this.db.selectFrom('loads').selectAll().orderBy('load_id', 'desc').limit(limit).execute();
+	}
+
+	/** Rejected-row counts per load and table, for loads that rejected anything, newest first. */
+	async rejectCounts() {
+		return this.db
+			.selectFrom('rejected_rows')
+			.select((eb) => ['load_id', 'file', 'table_name', eb.fn.countAll<number>().as('rejected')])
+			.groupBy(['load_id', 'file', 'table_name'])
+			.orderBy('load_id', 'desc')
+			.execute();
+	}
+
+	/** Total rejected rows kept. */
+	async totalRejected(): Promise<number> {
+		const row = await this.db.selectFrom('rejected_rows').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+		return Number(row?.n ?? 0);
+	}
+
+	/** A page of rejected rows, optionally of one load, in file order. */
+	async rejectedRows(options: { loadId?: number; limit?: number; offset?: number } = {}) {
+		let q = this.db.selectFrom('rejected_rows').selectAll();
+		if (options.loadId !== undefined) q = q.where('load_id', '=', options.loadId);
+		return q
+			.orderBy('load_id', 'desc')
+			.orderBy('line')
+			.limit(options.limit ?? 200)
+			.offset(options.offset ?? 0)
+			.execute();
+	}
+}
