@@ -2,7 +2,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { migration001 } from './migrations/001-initial.js';
 import { migration002 } from './migrations/002-zendesk-segment.js';
 
-/** One schema change. Its statements are frozen once released: later changes are new migrations. */
+/**
+ * One schema change. Its statements are frozen once released: later changes are new migrations.
+ * Each statement must be idempotent (`IF NOT EXISTS`): DuckDB cannot commit two ALTERs of one table in
+ * a single transaction, so statements commit one by one and a crash mid-upgrade is finished by a re-run.
+ */
 export interface Migration {
 	version: number;
 	name: string;
@@ -16,9 +20,9 @@ export const MIGRATIONS: Migration[] = [migration001, migration002];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /**
- * Applies the migrations a database lacks, each in its own transaction together with its
- * `schema_migrations` row, so a file made by an older version opens and upgrades, and a crash
- * mid-upgrade leaves the last complete version.
+ * Applies the migrations a database lacks, in order, so a file made by an older version opens and
+ * upgrades. A migration counts as applied once its `schema_migrations` row is written, after its
+ * last statement.
  */
 export async function migrate(conn: DuckDBConnection, upTo: number = LATEST_VERSION): Promise<number[]> {
 	await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -28,13 +32,10 @@ export async function migrate(conn: DuckDBConnection, upTo: number = LATEST_VERS
 	const applied: number[] = [];
 	for (const m of MIGRATIONS) {
 		if (m.version <= current || m.version > upTo) continue;
-		await conn.run('BEGIN TRANSACTION');
 		try {
 			for (const stmt of m.up) await conn.run(stmt);
 			await conn.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-			await conn.run('COMMIT');
 		} catch (err) {
-			await conn.run('ROLLBACK');
 			throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message.split('\n')[0]}`);
 		}
 		applied.push(m.version);

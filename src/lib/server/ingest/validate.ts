@@ -106,7 +106,7 @@ export function checkedRelation(source: Source, spec: TableSpec, dupsTable?: str
 		const bounds = Object.entries(SURVEY_SCORE_RANGE);
 		const outside = bounds.map(([k, [lo, hi]]) => `(p.kind = '${k}' AND NOT p.score BETWEEN ${lo} AND ${hi})`).join(' OR ');
 		const range = `CASE p.kind ${bounds.map(([k, [lo, hi]]) => `WHEN '${k}' THEN '${lo}–${hi}'`).join(' ')} END`;
-		rules.push({ field: 'score', when: outside, reason: `'range: score ' || p.score || ' is outside ' || ${range} || ' for ' || p.kind` });
+		rules.push({ field: 'score', when: outside, reason: `'range: score ' || trim(CAST(p.r_score AS VARCHAR)) || ' is outside ' || ${range} || ' for ' || p.kind` });
 	}
 	for (const col of spec.columns) {
 		if (col.references && source.columns.has(col.name)) {

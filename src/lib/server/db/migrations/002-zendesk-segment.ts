@@ -10,14 +10,14 @@ export const migration002: Migration = {
 	version: 2,
 	name: 'zendesk-segment',
 	up: [
-		`CREATE TABLE zendesk_users (
+		`CREATE TABLE IF NOT EXISTS zendesk_users (
 			zendesk_user_id VARCHAR NOT NULL, email VARCHAR, name VARCHAR, role VARCHAR, external_id VARCHAR,
 			organization_id VARCHAR)`,
-		`CREATE TABLE zendesk_organizations (
+		`CREATE TABLE IF NOT EXISTS zendesk_organizations (
 			zendesk_organization_id VARCHAR NOT NULL, name VARCHAR, external_id VARCHAR, domain_names VARCHAR[])`,
-		`ALTER TABLE tickets ADD COLUMN deleted BOOLEAN DEFAULT false`,
-		`ALTER TABLE tickets ADD COLUMN channel_raw VARCHAR`,
-		`ALTER TABLE events ADD COLUMN anonymous BOOLEAN DEFAULT false`,
-		`ALTER TABLE loads ADD COLUMN derived JSON`
+		`ALTER TABLE tickets ADD COLUMN IF NOT EXISTS deleted BOOLEAN DEFAULT false`,
+		`ALTER TABLE tickets ADD COLUMN IF NOT EXISTS channel_raw VARCHAR`,
+		`ALTER TABLE events ADD COLUMN IF NOT EXISTS anonymous BOOLEAN DEFAULT false`,
+		`ALTER TABLE loads ADD COLUMN IF NOT EXISTS derived JSON`
 	]
 };

@@ -26,6 +26,19 @@ export class LoadsRepository {
 		return Number(row?.n ?? 0);
 	}
 
+	/** One load by id, or undefined when there is no such load (the rejected-rows page names its filter). */
+	async find(loadId: number) {
+		return this.db.selectFrom('loads').selectAll().where('load_id', '=', loadId).executeTakeFirst();
+	}
+
+	/** How many rejected rows are kept, optionally of one load: the total a paginated listing pages through. */
+	async countRejected(options: { loadId?: number } = {}): Promise<number> {
+		let q = this.db.selectFrom('rejected_rows').select((eb) => eb.fn.countAll<number>().as('n'));
+		if (options.loadId !== undefined) q = q.where('load_id', '=', options.loadId);
+		const row = await q.executeTakeFirst();
+		return Number(row?.n ?? 0);
+	}
+
 	/** A page of rejected rows, optionally of one load, in file order. */
 	async rejectedRows(options: { loadId?: number; limit?: number; offset?: number } = {}) {
 		let q = this.db.selectFrom('rejected_rows').selectAll();

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture, ROOT, tempDir } from '../helpers.js';
+
+/** Runs the CLI as a user would (`npx adoption …` runs this same bin). */
+function adoption(args: string[], env: Record<string, string> = {}) {
+	const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adoption.js'), ...args], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		env: { ...process.env, ...env }
+	});
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('adoption CLI', () => {
+	it('load --json prints one JSON document with the contract’s keys and exits 0 despite rejected rows', () => {
+		const db = path.join(tempDir(), 'cli.duckdb');
+		const r = adoption(['load', fixture('ingest', 'tickets.csv'), fixture('ingest', 'accounts.csv'), '--db', db, '--json']);
+		expect(r.code).toBe(0);
+		const doc = JSON.parse(r.stdout);
+		expect(doc.files.map((f: { table: string }) => f.table)).toEqual(['accounts', 'tickets']);
+		const tickets = doc.files[1];
+		for (const key of ['file', 'table', 'format', 'accepted', 'updated', 'skipped', 'rejected', 'rejects', 'derived']) {
+			expect(tickets).toHaveProperty(key);
+		}
+		expect(tickets).toMatchObject({ accepted: 2, updated: 0, skipped: 0, rejected: 9, format: 'csv' });
+		expect(tickets.rejects[0]).toEqual({ line: 4, field: 'created_at', reason: "type: 'not-a-date' is not a valid ISO 8601 timestamp" });
+	});
+
+	it('status --json reports row counts per table and the loads, using ADOPTION_DB', () => {
+		const db = path.join(tempDir(), 'cli.duckdb');
+		adoption(['load', fixture('ingest', 'accounts.csv'), '--json'], { ADOPTION_DB: db });
+		const r = adoption(['status', '--json'], { ADOPTION_DB: db });
+		expect(r.code).toBe(0);
+		const doc = JSON.parse(r.stdout);
+		expect(doc.tables).toMatchObject({ accounts: 3, users: 0, events: 0, tickets: 0 });
+		expect(doc.loads).toHaveLength(1);
+		expect(doc.loads[0]).toMatchObject({ table_name: 'accounts', outcome: 'ok', accepted: 3 });
+	});
+
+	it('exits non-zero with a one-line reason on stderr when a file cannot be read', () => {
+		const db = path.join(tempDir(), 'cli.duckdb');
+		const r = adoption(['load', fixture('ingest', 'binary.csv'), '--db', db]);
+		expect(r.code).not.toBe(0);
+		expect(r.stderr.trim().split('\n')).toHaveLength(1);
+		expect(r.stderr).toMatch(/^adoption: .*binary\.csv: not a CSV, JSON Lines or Parquet file \(binary content\)\n$/);
+	});
+
+	it('rejects an unknown --format as a usage error', () => {
+		const r = adoption(['load', fixture('ingest', 'accounts.csv'), '--format', 'xml', '--db', path.join(tempDir(), 'x.duckdb')]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/unknown --format 'xml'/);
+	});
+});
