@@ -35,9 +35,9 @@ export async function ingestSource(
 		`SELECT coalesce(max(n) FILTER (WHERE g = 1), 0) AS total, count(*) FILTER (WHERE g = 0) AS dups FROM __dups`
 	);
 	const { total, dups } = stats[0];
-	if (total === 0 && source.lines.kind !== 'csv') throw new FileError(`${ctx.file}: no records to load`);
+	if (total === 0 && source.lines.kind !== 'csv' && !source.allowEmpty) throw new FileError(`${ctx.file}: no records to load`);
 	const structural = source.lines.kind === 'csv' ? await countRows(conn, `SELECT count(DISTINCT line) AS n FROM ${source.lines.rejectsTable}`) : 0;
-	if (total === 0 && structural === 0) throw new FileError(`${ctx.file}: no records to load (only a header)`);
+	if (total === 0 && structural === 0 && !source.allowEmpty) throw new FileError(`${ctx.file}: no records to load (only a header)`);
 
 	const checked = checkedRelation(source, spec, dups > 0 ? '__dups' : undefined);
 	const columns = [...source.columns.keys()];
@@ -49,7 +49,7 @@ export async function ingestSource(
 	if (good < total || structural > 0) {
 		rejected = await recordRejects(conn, checked, source, dups > 0, { ...ctx, table: spec.name });
 	}
-	return { ...merged, rejected };
+	return { ...merged, skipped: merged.skipped + (source.skipped ?? 0), rejected };
 }
 
 async function countRows(conn: DuckDBConnection, sql: string): Promise<number> {

@@ -162,7 +162,8 @@ async function loadOne(
 			throw err;
 		}
 		result.ok = true;
-		if (result.rejected > 0) {
+		// Rows rejected from derived tables (a Segment group call, a Zendesk rating) are listed too.
+		if (result.rejected > 0 || Object.values(result.derived).some((d) => d.rejected > 0)) {
 			result.rejects = await runQuery<Reject>(
 				conn,
 				`SELECT line, field, reason FROM rejected_rows WHERE load_id = $1 ORDER BY line NULLS LAST LIMIT ${options.maxRejectsListed ?? 1000}`,

@@ -32,6 +32,15 @@ export interface Source {
 	passThrough?: string[];
 	/** Only update rows that exist (e.g. Zendesk ticket metrics); never insert. */
 	updateOnly?: boolean;
+	/** Records the opener left out of `relation` on purpose (re-sent Segment messages, deleted tickets): added to `skipped`. */
+	skipped?: number;
+	/** The file had records, but the opener skipped them or loaded them elsewhere: an empty relation is not an error. */
+	allowEmpty?: boolean;
+	/**
+	 * The relation has a `__field_prefix` column (NULL or text such as `batch[3].`) put before the field of a
+	 * reject, so a record nested in a wrapper is found within its line.
+	 */
+	fieldPrefix?: boolean;
 }
 
 /**

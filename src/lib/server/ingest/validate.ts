@@ -37,8 +37,9 @@ export function parseExpr(col: ColumnSpec, r: string, t: string): string {
 			if (isText(t)) return `CASE WHEN lower(trim(${r})) IN ${TRUE_WORDS} THEN true WHEN lower(trim(${r})) IN ${FALSE_WORDS} THEN false END`;
 			return `TRY_CAST(${r} AS BOOLEAN)`;
 		case 'json':
-			if (t === 'JSON') return `CASE WHEN json_type(${r}) = 'OBJECT' THEN ${r} END`;
-			if (isText(t)) return `CASE WHEN json_valid(${blankToNull}) AND json_type(${blankToNull}::JSON) = 'OBJECT' THEN ${blankToNull}::JSON END`;
+			// json() minifies, so the same object written with other spacing compares equal on re-load.
+			if (t === 'JSON') return `CASE WHEN json_type(${r}) = 'OBJECT' THEN json(${r}) END`;
+			if (isText(t)) return `CASE WHEN json_valid(${blankToNull}) AND json_type(${blankToNull}::JSON) = 'OBJECT' THEN json(${blankToNull}) END`;
 			if (t.startsWith('STRUCT') || t.startsWith('MAP')) return `to_json(${r})`;
 			return `CAST(NULL AS JSON)`;
 		case 'list':
@@ -119,13 +120,15 @@ export function checkedRelation(source: Source, spec: TableSpec, dupsTable?: str
 	if (dupsTable) {
 		rules.push({ field: spec.key, when: `p.__ord > p.__dup_first`, reason: `'duplicate: ${spec.key} ' || ${shown('p.' + key)} || ' appears earlier in this file, at line '` });
 	}
+	const field = (f: string) => (source.fieldPrefix && f ? `coalesce(p.__field_prefix, '') || ${lit(f)}` : lit(f));
 	const err = rules.length
-		? `CASE ${rules.map((r) => `WHEN ${r.when} THEN ${lit(r.field)} || ${ERR_SEP} || ${r.reason}`).join(' ')} END`
+		? `CASE ${rules.map((r) => `WHEN ${r.when} THEN ${field(r.field)} || ${ERR_SEP} || ${r.reason}`).join(' ')} END`
 		: 'NULL';
 	const join = dupsTable ? `LEFT JOIN ${dupsTable} d ON d.k = ${keyExpr(source, spec)}` : '';
 	const extra =
 		(dupsTable ? ', d.first_ord AS __dup_first' : '') +
 		(source.hasRaw ? ', s.__raw' : '') +
+		(source.fieldPrefix ? ', s.__field_prefix' : '') +
 		(source.passThrough ?? []).map((c) => `, s.${ident(c)}`).join('');
 	return `SELECT p.*, ${err} AS __err FROM (SELECT s.__ord, ${parsed.join(', ')}${extra} FROM (${source.relation}) s ${join}) p`;
 }
