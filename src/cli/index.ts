@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { resolveDbPath } from '../lib/server/db/connection.js';
+import { demoCommand } from './demo.js';
+import { generateCommand } from './generate.js';
 import { loadCommand } from './load.js';
 import { CliError, makeOutput } from './output.js';
 import { serveCommand } from './serve.js';
@@ -13,6 +15,11 @@ interface Opts {
 	format?: string;
 	port?: string;
 	host?: string;
+	out?: string;
+	accounts?: string;
+	seed?: string;
+	asOf?: string;
+	formats?: string;
 }
 
 const program = new Command('adoption')
@@ -47,6 +54,21 @@ command<[]>('status', 'rows per table and the latest loads', (o) => statusComman
 
 command<[]>('serve', 'serve the web app on the database', (o) =>
 	serveCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
+)
+	.option('--port <n>', 'port', '3000')
+	.option('--host <host>', 'interface to listen on', '127.0.0.1');
+
+command<[]>('generate', 'write a realistic sample data set with planted effects and ground truth', async (o) => {
+	await generateCommand({ out: o.out!, accounts: o.accounts, seed: o.seed, asOf: o.asOf, formats: o.formats }, makeOutput(!!o.json));
+})
+	.requiredOption('--out <dir>', 'folder to write the files into')
+	.option('--accounts <n>', 'number of accounts (200 to 1,000,000)', '2000')
+	.option('--seed <s>', 'random seed: the same seed gives the same files', '42')
+	.option('--as-of <date>', 'the end of the data, YYYY-MM-DD')
+	.option('--formats <list>', "events' formats: parquet,jsonl (default: JSON Lines too up to 100,000 accounts)");
+
+command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
+	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
 )
 	.option('--port <n>', 'port', '3000')
 	.option('--host <host>', 'interface to listen on', '127.0.0.1');

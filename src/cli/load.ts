@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { FORMATS, type Format } from '../lib/server/ingest/detect.js';
@@ -6,12 +7,29 @@ import { loadFiles, type FileResult } from '../lib/server/ingest/load.js';
 import { CliError, type Output } from './output.js';
 
 const LISTED = 10;
+const DOCUMENTATION = /\.(md|txt|pdf|html?)$/i;
+
+/**
+ * The files to load: a folder stands for the files in it; documentation (a data set's README.md) is
+ * left out, so `adoption load DIR/*` and `adoption load DIR` load a whole generated set.
+ */
+function expand(paths: string[], out: Output): string[] {
+	const files = paths.flatMap((p) =>
+		fs.existsSync(p) && fs.statSync(p).isDirectory()
+			? fs.readdirSync(p).sort().map((f) => path.join(p, f)).filter((f) => fs.statSync(f).isFile())
+			: [p]
+	);
+	for (const f of files.filter((f) => DOCUMENTATION.test(f))) out.info(`· ${f}: documentation, not loaded`);
+	return files.filter((f) => !DOCUMENTATION.test(f));
+}
 
 /** `adoption load PATH… [--table NAME] [--format F]`. */
 export async function loadCommand(paths: string[], opts: { db: string; table?: string; format?: string }, out: Output) {
 	if (opts.format && !FORMATS.includes(opts.format as Format)) {
 		throw new CliError(`unknown --format '${opts.format}': use one of ${FORMATS.join(', ')}`, 2);
 	}
+	paths = expand(paths, out);
+	if (!paths.length) throw new CliError('no data files to load', 2);
 	const db = await openDatabase(opts.db);
 	const bar =
 		!out.json && process.stdout.isTTY

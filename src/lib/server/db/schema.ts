@@ -140,6 +140,21 @@ export interface RejectedRowsTable {
 	raw: string | null;
 }
 
+export interface TruthTable {
+	account_id: string;
+	churned: boolean | null;
+	churn_probability: number | null;
+	churned_90d: boolean | null;
+	churn_probability_90d: number | null;
+	hazard_per_year: number | null;
+	first_value_within_30d: boolean | null;
+	engagement: number | null;
+	friction: number | null;
+	effort: number | null;
+	search_failure: number | null;
+	satisfaction: number | null;
+}
+
 export interface SchemaMigrationsTable {
 	version: number;
 	name: string;
@@ -157,6 +172,7 @@ export interface Schema {
 	releases: ReleasesTable;
 	zendesk_users: ZendeskUsersTable;
 	zendesk_organizations: ZendeskOrganizationsTable;
+	truth: TruthTable;
 	loads: LoadsTable;
 	rejected_rows: RejectedRowsTable;
 	schema_migrations: SchemaMigrationsTable;

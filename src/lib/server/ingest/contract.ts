@@ -180,6 +180,24 @@ export const TABLES = {
 			{ name: 'external_id', type: 'id' },
 			{ name: 'domain_names', type: 'list' }
 		]
+	},
+	truth: {
+		name: 'truth',
+		key: 'account_id',
+		columns: [
+			{ name: 'account_id', type: 'id', required: true, references: 'accounts' },
+			{ name: 'churned', type: 'boolean' },
+			{ name: 'churn_probability', type: 'double' },
+			{ name: 'churned_90d', type: 'boolean' },
+			{ name: 'churn_probability_90d', type: 'double' },
+			{ name: 'hazard_per_year', type: 'double' },
+			{ name: 'first_value_within_30d', type: 'boolean' },
+			{ name: 'engagement', type: 'double' },
+			{ name: 'friction', type: 'double' },
+			{ name: 'effort', type: 'double' },
+			{ name: 'search_failure', type: 'double' },
+			{ name: 'satisfaction', type: 'double' }
+		]
 	}
 } as const satisfies Record<string, TableSpec>;
 
@@ -211,5 +229,6 @@ export const LOAD_ORDER: readonly string[] = [
 	'kb_articles',
 	'kb_searches',
 	'surveys',
-	'releases'
+	'releases',
+	'truth'
 ];

@@ -39,7 +39,7 @@ function sample(file: string): Buffer {
 export function tableFromFileName(file: string): TableName | undefined {
 	const base = path.basename(file).toLowerCase().replace(/\.(csv|tsv|jsonl|ndjson|json|parquet)(\.gz)?$/, '');
 	if (isTableName(base)) return base;
-	const names = ['kb_articles', 'kb_searches', 'zendesk_users', 'zendesk_organizations', 'accounts', 'users', 'events', 'tickets', 'surveys', 'releases'];
+	const names = ['kb_articles', 'kb_searches', 'zendesk_users', 'zendesk_organizations', 'accounts', 'users', 'events', 'tickets', 'surveys', 'releases', 'truth'];
 	return names.find((n) => base.startsWith(n + '-') || base.startsWith(n + '_') || base.startsWith(n + '.')) as TableName | undefined;
 }
 

@@ -13,7 +13,8 @@ export const COUNTED_TABLES = [
 	'surveys',
 	'releases',
 	'zendesk_users',
-	'zendesk_organizations'
+	'zendesk_organizations',
+	'truth'
 ] as const satisfies readonly (keyof Schema)[];
 
 /** Time columns that bound "the data" per table (the end of the data is the latest of these). */

@@ -37,7 +37,7 @@ function subSource(table: string, columns: string[], skipped = 0): Source {
  * `group` calls as `accounts` rows, one per groupId: for each trait, the value of the latest call (by
  * timestamp, then file order) that has it, else the stored one (a call's traits are a patch, so a call
  * without `plan` keeps the stored plan). Traits: name, domain (else `website`, reduced to its host), plan,
- * segment, region, arr, csm, matched by key regardless of case, spaces and underscores. created_at is the
+ * segment, region, arr, csm, renewal_date, churned_at (CRM-synced traits), matched by key regardless of case, spaces and underscores. created_at is the
  * trait `createdAt`, else the stored value, else the earliest call's timestamp. A reject points at the
  * group's latest call. A call without a groupId is a row of its own, rejected for the missing id.
  */
@@ -51,12 +51,14 @@ export async function groupAccounts(conn: DuckDBConnection): Promise<Source> {
 		region: pick('tr', ['region']),
 		arr: pick('tr', ['arr']),
 		csm: pick('tr', ['csm']),
+		renewal_date: pick('tr', ['renewaldate']),
+		churned_at: pick('tr', ['churnedat']),
 		created: pick('tr', ['createdat'])
 	};
 	const latest = Object.keys(traits)
 		.map((k) => `arg_max(${k}, sk) FILTER (WHERE ${k} IS NOT NULL) AS ${k}`)
 		.join(', ');
-	const kept = ['name', 'domain', 'plan', 'segment', 'region', 'arr', 'csm'];
+	const kept = ['name', 'domain', 'plan', 'segment', 'region', 'arr', 'csm', 'renewal_date', 'churned_at'];
 	await conn.run(`CREATE OR REPLACE TEMP TABLE ${ACCOUNTS} AS
 		WITH g AS (
 			SELECT *, ${Object.entries(traits).map(([k, v]) => `${v} AS ${k}`).join(', ')}
