@@ -7,6 +7,7 @@ export default defineConfig({
 	ssr: { external: ['@duckdb/node-api'] },
 	test: {
 		include: ['tests/**/*.test.ts'],
+		globalSetup: ['tests/global-setup.ts'],
 		environment: 'node',
 		testTimeout: 60_000,
 		hookTimeout: 120_000,

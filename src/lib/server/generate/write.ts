@@ -5,10 +5,11 @@ import { runQuery } from '../db/connection.js';
 import { lit } from '../ingest/sql.js';
 import { SOURCES } from './model.js';
 
-/** One file written, with its row count. */
+/** One file written, with its record count and how long it took. */
 export interface WrittenFile {
 	file: string;
 	rows: number;
+	seconds: number;
 }
 
 /** Writes one JSON text per row (column `j`, ordered) as JSON Lines, byte for byte. */
@@ -40,8 +41,8 @@ export async function writeFiles(
 	const add = async (name: string, write: (file: string) => Promise<number>) => {
 		const file = path.join(dir, name);
 		const t0 = performance.now();
-		out.push({ file, rows: await write(file) });
-		if (process.env.GEN_DEBUG) console.error(name, ((performance.now() - t0) / 1000).toFixed(1));
+		const rows = await write(file);
+		out.push({ file, rows, seconds: (performance.now() - t0) / 1000 });
 	};
 	const zd = `'${SOURCES.zendeskRegion}'`;
 
@@ -72,7 +73,7 @@ export async function writeFiles(
 			array_to_string(tags, ';') AS tags, messages, reopened, bot_handoff
 			FROM g_tickets_out WHERE region IS DISTINCT FROM ${zd} ORDER BY seq`, f)
 	);
-	for (const w of await zendesk(conn, dir)) out.push(w);
+	out.push(...(await zendesk(conn, dir)));
 	await add('surveys.csv', (f) =>
 		csv(conn, `SELECT response_id, s.account_id, s.user_id, t.ticket_id, kind, score::INTEGER AS score, context, iso(s.ts) AS timestamp
 			FROM g_surveys s LEFT JOIN g_tickets_out t USING (ticket_key)
@@ -165,6 +166,7 @@ async function zendesk(conn: DuckDBConnection, dir: string): Promise<WrittenFile
 	const [{ n }] = await runQuery<{ n: number }>(conn, 'SELECT count(*) AS n FROM z_tickets');
 	const pages = Math.max(1, Math.ceil(n / ZENDESK_PAGE));
 	for (let p = 0; p < pages; p++) {
+		const t0 = performance.now();
 		const file = path.join(dir, `zendesk_tickets-${String(p + 1).padStart(3, '0')}.json`);
 		const last = p === pages - 1;
 		const rows = await runQuery<{ doc: string; n: number }>(conn, `
@@ -190,8 +192,9 @@ async function zendesk(conn: DuckDBConnection, dir: string): Promise<WrittenFile
 				'next_page', ${last ? 'NULL' : `'https://example.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=page${p + 2}'`},
 				'end_time', epoch(max(${'TIMESTAMP \'2000-01-01\''}))::BIGINT)::VARCHAR AS doc, count(*) AS n FROM docs`);
 		fs.writeFileSync(file, rows[0].doc + '\n');
-		out.push({ file, rows: rows[0].n });
+		out.push({ file, rows: rows[0].n, seconds: (performance.now() - t0) / 1000 });
 	}
+	let t0 = performance.now();
 	const metrics = await runQuery<{ doc: string; n: number }>(conn, `
 		SELECT json_object('ticket_metrics', to_json(list(json_object('id', 7000000000000 + seq, 'ticket_id', ticket_id::BIGINT,
 			'created_at', iso(created_at), 'updated_at', iso(updated_at), 'reopens', reopened::INTEGER, 'replies', messages - 1,
@@ -199,20 +202,22 @@ async function zendesk(conn: DuckDBConnection, dir: string): Promise<WrittenFile
 			'solved_at', iso(solved_at)) ORDER BY seq)), 'count', count(*), 'next_page', NULL)::VARCHAR AS doc, count(*) AS n FROM z_tickets`);
 	const mf = path.join(dir, 'zendesk_ticket_metrics.json');
 	fs.writeFileSync(mf, metrics[0].doc + '\n');
-	out.push({ file: mf, rows: metrics[0].n });
+	out.push({ file: mf, rows: metrics[0].n, seconds: (performance.now() - t0) / 1000 });
+	t0 = performance.now();
 	const users = await runQuery<{ doc: string; n: number }>(conn, `
 		SELECT json_object('users', to_json(list(json_object('id', zd_requester, 'name', capitalize(u.first_name) || ' ' || capitalize(u.last_name),
 			'email', u.email, 'role', 'end-user', 'organization_id', 9000000000000 + u.i, 'external_id', NULL) ORDER BY zd_requester)), 'count', count(*))::VARCHAR AS doc, count(*) AS n
 		FROM (SELECT DISTINCT requester_id, zd_requester FROM z_tickets) z JOIN g_users u ON u.user_id = z.requester_id`);
 	const uf = path.join(dir, 'zendesk_users.json');
 	fs.writeFileSync(uf, users[0].doc + '\n');
-	out.push({ file: uf, rows: users[0].n });
+	out.push({ file: uf, rows: users[0].n, seconds: (performance.now() - t0) / 1000 });
+	t0 = performance.now();
 	const orgs = await runQuery<{ doc: string; n: number }>(conn, `
 		SELECT json_object('organizations', to_json(list(json_object('id', 9000000000000 + i, 'name', name,
 			'external_id', CASE WHEN rnd(i, 'zd_external') < 0.8 THEN account_id END, 'domain_names', [domain], 'tags', []) ORDER BY i)), 'count', count(*))::VARCHAR AS doc, count(*) AS n
 		FROM g_accounts WHERE region = ${zd}`);
 	const of = path.join(dir, 'zendesk_organizations.json');
 	fs.writeFileSync(of, orgs[0].doc + '\n');
-	out.push({ file: of, rows: orgs[0].n });
+	out.push({ file: of, rows: orgs[0].n, seconds: (performance.now() - t0) / 1000 });
 	return out;
 }
