@@ -159,7 +159,7 @@ export function supportSql(asOf: string): string[] {
 		FROM g_sessions WHERE rnd(session_id, 'ss_csat_answered') < ${SELF_SERVICE.csatShare}
 		UNION ALL
 		SELECT 'nps-' || a.account_id || '-' || q, a.account_id, printf('U%06d-%03d', a.i, 1 + floor(rnd2(a.i, q, 'nps_user') * a.n_users)::INTEGER), NULL, 'nps',
-			least(10, greatest(0, round(7.4 + 0.8 * a.engagement - 0.5 * a.friction + 0.5 * a.satisfaction - 1.2 * (NOT a.first_value_30d)::INTEGER + 1.5 * rnorm2(a.i, q, 'nps')))),
+			least(10, greatest(0, round(8.2 + 0.8 * a.engagement - 0.5 * a.friction + 0.5 * a.satisfaction - 1.2 * (NOT a.first_value_30d)::INTEGER + 1.5 * rnorm2(a.i, q, 'nps')))),
 			'in_app', a.created_at + INTERVAL 1 DAY * (90 * q + floor(30 * rnd2(a.i, q, 'nps_t')))
 		FROM g_accounts a, LATERAL (SELECT unnest(range(1, 7)) AS q)
 		WHERE rnd2(a.i, q, 'nps_answered') < 0.5`,

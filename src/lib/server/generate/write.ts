@@ -164,13 +164,15 @@ async function zendesk(conn: DuckDBConnection, dir: string): Promise<WrittenFile
 		JOIN (SELECT user_id, 3600000000000 + row_number() OVER (ORDER BY user_id) AS zd_requester FROM g_users) z ON z.user_id = t.requester_id
 		WHERE t.region = ${zd}`);
 	const [{ n }] = await runQuery<{ n: number }>(conn, 'SELECT count(*) AS n FROM z_tickets');
-	const pages = Math.max(1, Math.ceil(n / ZENDESK_PAGE));
+	// Real exports page by 1,000; bigger pages keep a million-account set to about twenty files.
+	const pageSize = Math.max(ZENDESK_PAGE, Math.ceil(n / 20));
+	const pages = Math.max(1, Math.ceil(n / pageSize));
 	for (let p = 0; p < pages; p++) {
 		const t0 = performance.now();
 		const file = path.join(dir, `zendesk_tickets-${String(p + 1).padStart(3, '0')}.json`);
 		const last = p === pages - 1;
 		const rows = await runQuery<{ doc: string; n: number }>(conn, `
-			WITH page AS (SELECT * FROM z_tickets ORDER BY seq LIMIT ${ZENDESK_PAGE} OFFSET ${p * ZENDESK_PAGE}),
+			WITH page AS (SELECT * FROM z_tickets ORDER BY seq LIMIT ${pageSize} OFFSET ${p * pageSize}),
 			docs AS (
 				SELECT seq, json_object('url', 'https://example.zendesk.com/api/v2/tickets/' || ticket_id || '.json', 'id', ticket_id::BIGINT,
 					'external_id', NULL, 'via', json_object('channel', ${ZENDESK_CHANNEL}, 'source', json_object('from', json_object(), 'to', json_object(), 'rel', NULL)),
