@@ -142,6 +142,11 @@ async function loadOne(
 	const conn = await db.connect();
 	const [{ id }] = await runQuery<{ id: number }>(conn, `SELECT nextval('load_id_seq') AS id`);
 	result.load_id = id;
+	if (options.onProgress) {
+		// DuckDB tracks a query's progress only with its progress bar on; ours draws it, so DuckDB must not print.
+		await conn.run('SET enable_progress_bar = true');
+		await conn.run('SET enable_progress_bar_print = false');
+	}
 	const timer = options.onProgress ? setInterval(() => report(conn, file, options), 200) : undefined;
 	try {
 		if (detectError) throw detectError;
