@@ -3,6 +3,7 @@ import { resolveDbPath } from '../lib/server/db/connection.js';
 import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
 import { loadCommand } from './load.js';
+import { metricsCommand } from './metrics.js';
 import { CliError, makeOutput } from './output.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -20,6 +21,13 @@ interface Opts {
 	seed?: string;
 	asOf?: string;
 	formats?: string;
+	from?: string;
+	to?: string;
+	plan?: string;
+	segment?: string;
+	region?: string;
+	csm?: string;
+	cohort?: string;
 }
 
 const program = new Command('adoption')
@@ -66,6 +74,21 @@ command<[]>('generate', 'write a realistic sample data set with planted effects 
 	.option('--seed <s>', 'random seed: the same seed gives the same files', '42')
 	.option('--as-of <date>', 'the end of the data, YYYY-MM-DD')
 	.option('--formats <list>', "events' formats: parquet,jsonl (default: JSON Lines too up to 100,000 accounts)");
+
+command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
+	metricsCommand(
+		{ db: o.db, from: o.from, to: o.to, plan: o.plan, segment: o.segment, region: o.region, csm: o.csm, cohort: o.cohort, asOf: o.asOf },
+		makeOutput(!!o.json)
+	)
+)
+	.option('--from <date>', 'first UTC day of activity to include (YYYY-MM-DD)')
+	.option('--to <date>', 'last UTC day of activity to include (YYYY-MM-DD)')
+	.option('--plan <plan>', 'only accounts on this plan')
+	.option('--segment <segment>', 'only accounts in this segment')
+	.option('--region <region>', 'only accounts in this region')
+	.option('--csm <name>', 'only accounts of this CSM')
+	.option('--cohort <month>', 'only accounts that signed up in this month (YYYY-MM)')
+	.option('--as-of <date>', 'treat this UTC day as the end of the data');
 
 command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
 	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))

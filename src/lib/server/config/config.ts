@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+
+/** Default config file, read from the working folder when present. */
+export const CONFIG_FILE = 'adoption.config.json';
+
+const event = z.string().min(1, 'must be an event name');
+const positive = z.number().positive();
+
+/**
+ * The app's configuration: every window, event list, taxonomy and target the metrics use. All keys are
+ * optional in the file; what it leaves out takes the default shown here. See README "Configuration".
+ */
+export const configSchema = z
+	.object({
+		/** Events that count as a customer's first value (time to first value). */
+		firstValueEvents: z.array(event).min(1).default(['Integration Connected', 'Workflow Triggered']),
+		/** Events that, with `kb_searches` rows, are self-service activity. */
+		selfServiceEvents: z.array(event).min(1).default(['Article Viewed', 'Bot Conversation Started']),
+		funnel: z
+			.object({
+				/** Ordered steps; a step may have its own window in days from entry. */
+				steps: z
+					.array(z.object({ event, windowDays: positive.optional() }).strict())
+					.min(2)
+					.default([
+						{ event: 'Account Created' },
+						{ event: 'User Invited' },
+						{ event: 'Integration Connected' },
+						{ event: 'Workflow Triggered' }
+					]),
+				/** Days from entry within which the steps must happen. */
+				windowDays: positive.default(90)
+			})
+			.strict()
+			.default({
+				steps: [{ event: 'Account Created' }, { event: 'User Invited' }, { event: 'Integration Connected' }, { event: 'Workflow Triggered' }],
+				windowDays: 90
+			}),
+		windows: z
+			.object({
+				/** A ticket within this many hours after a self-service session means it was not deflected. */
+				deflectionHours: positive.default(24),
+				/** Self-service activities with gaps under this many minutes form one session. */
+				sessionGapMinutes: positive.default(30),
+				/** Days from signup within which first value counts as on time. */
+				firstValueDays: positive.default(30)
+			})
+			.strict()
+			.default({ deflectionHours: 24, sessionGapMinutes: 30, firstValueDays: 30 }),
+		reporting: z
+			.object({
+				/** IANA time zone for trends (days, weeks, months). Storage is always UTC. */
+				timeZone: z.string().refine(validTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin').default('UTC'),
+				weekStart: z.enum(['monday', 'sunday']).default('monday')
+			})
+			.strict()
+			.default({ timeZone: 'UTC', weekStart: 'monday' }),
+		/** Targets shown on dashboards, by metric id (rates as fractions). */
+		targets: z
+			.record(z.string(), z.number())
+			.default({ deflection_rate: 0.4, kb_search_success: 0.8, zero_result_rate: 0.1, portal_adoption_rate: 0.7, self_service_csat: 4.0 })
+	})
+	.strict();
+
+/** The resolved configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+function validTimeZone(tz: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: tz });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** A configuration problem, with the file and key in its message. */
+export class ConfigError extends Error {}
+
+/** Validates a configuration object; the error names the first bad key (`funnel.windowDays: …`). */
+export function parseConfig(raw: unknown, source = CONFIG_FILE): Config {
+	const result = configSchema.safeParse(raw ?? {});
+	if (!result.success) {
+		const issue = result.error.issues[0];
+		const key = issue.path.length ? issue.path.join('.') : '(top level)';
+		throw new ConfigError(`${source}: ${key}: ${issue.message}`);
+	}
+	return result.data;
+}
+
+/** Reads and validates the config file when it exists; otherwise the defaults. */
+export function loadConfig(file: string = process.env.ADOPTION_CONFIG || CONFIG_FILE): Config {
+	if (!fs.existsSync(file)) return parseConfig({}, file);
+	let raw: unknown;
+	try {
+		raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch (err) {
+		throw new ConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
+	}
+	return parseConfig(raw, file);
+}

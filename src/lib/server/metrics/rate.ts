@@ -1,0 +1,43 @@
+/** A rate with what it is made of, so a rate on 7 accounts is not read like one on 7,000. */
+export interface Rate {
+	/** numerator ÷ denominator, or null when the denominator is zero. */
+	value: number | null;
+	numerator: number;
+	denominator: number;
+	/** 95 % Wilson score interval [low, high], or null when the denominator is zero. */
+	interval: [number, number] | null;
+}
+
+/**
+ * The Wilson score interval of k successes in n trials at z (1.96 for 95 %):
+ * (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) ÷ (1 + z²/n). Unlike p̂ ± z·√(p̂(1−p̂)/n) it stays inside [0, 1]
+ * and is honest for small n and for rates near 0 or 1.
+ */
+export function wilson(k: number, n: number, z = 1.96): [number, number] | null {
+	if (n <= 0) return null;
+	const p = k / n;
+	const z2 = z * z;
+	const centre = p + z2 / (2 * n);
+	const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+	const denom = 1 + z2 / n;
+	return [Math.max(0, (centre - spread) / denom), Math.min(1, (centre + spread) / denom)];
+}
+
+/** A {@link Rate} of k out of n. */
+export function rate(k: number, n: number): Rate {
+	return { value: n > 0 ? k / n : null, numerator: k, denominator: n, interval: wilson(k, n) };
+}
+
+/** A mean with its count and a 95 % normal interval (t-free: samples here are large or flagged by n). */
+export interface Mean {
+	value: number | null;
+	count: number;
+	interval: [number, number] | null;
+}
+
+/** A {@link Mean} from a sample's count, mean and standard deviation (null mean when the sample is empty). */
+export function mean(count: number, avg: number | null, sd: number | null): Mean {
+	if (!count || avg === null) return { value: null, count: 0, interval: null };
+	const half = count > 1 && sd !== null ? (1.96 * sd) / Math.sqrt(count) : null;
+	return { value: avg, count, interval: half === null ? null : [avg - half, avg + half] };
+}

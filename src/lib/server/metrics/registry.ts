@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/config.js';
+import type { Schema } from '../db/schema.js';
+import { portalAdoptionRate } from './adoption.js';
+import { deflectionRate, selfServiceScore } from './deflection.js';
+import { resolveRange, type Filters, type Range } from './filters.js';
+import { activationCliffStep } from './funnel.js';
+import type { MetricDefinition } from './metric.js';
+import { ces, nps, selfServiceCsat, selfServiceCsatTop2 } from './satisfaction.js';
+import { kbSearchSuccess, zeroResultRate } from './search.js';
+import { ttfvMedianDays, ttfvWithin30d } from './ttfv.js';
+
+/** Every metric, in the order the CLI, the API and the overview show them. Adding a metric is one line here. */
+export const METRICS: readonly MetricDefinition[] = [
+	deflectionRate,
+	selfServiceScore,
+	kbSearchSuccess,
+	zeroResultRate,
+	portalAdoptionRate,
+	selfServiceCsat,
+	selfServiceCsatTop2,
+	ces,
+	nps,
+	ttfvMedianDays,
+	ttfvWithin30d,
+	activationCliffStep
+];
+
+/** The metric with this id, if any. */
+export function metricById(id: string): MetricDefinition | undefined {
+	return METRICS.find((m) => m.id === id);
+}
+
+/** Every metric's value at the top level, plus the resolved range, the filters, each metric's details and timings. */
+export interface MetricsReport {
+	[id: string]: unknown;
+	range: Range;
+	filters: Filters;
+	details: Record<string, object>;
+	timings_ms: Record<string, number>;
+}
+
+/**
+ * Computes metrics (all, or those named) under one set of filters and returns them in the shape of
+ * `adoption metrics --json`: values as plain numbers, strings or null at the top level.
+ */
+export async function computeMetrics(
+	db: Kysely<Schema>,
+	config: Config,
+	filters: Filters,
+	ids?: string[]
+): Promise<MetricsReport> {
+	const range = await resolveRange(db, filters);
+	const chosen = ids ? ids.map((id) => metricById(id) ?? unknownMetric(id)) : METRICS;
+	const report: MetricsReport = { range, filters, details: {}, timings_ms: {} };
+	for (const m of chosen) {
+		const t0 = performance.now();
+		const r = await m.compute({ db, config, filters, range });
+		report[m.id] = r.value;
+		report.details[m.id] = r.details;
+		report.timings_ms[m.id] = Math.round((performance.now() - t0) * 10) / 10;
+	}
+	return report;
+}
+
+function unknownMetric(id: string): never {
+	throw new Error(`unknown metric '${id}': use one of ${METRICS.map((m) => m.id).join(', ')}`);
+}

@@ -1,0 +1,56 @@
+import type { Database } from '../../src/lib/server/db/connection.js';
+
+/**
+ * A small hand-made world whose metrics are worked out by hand in `metrics.test.ts` (all times UTC, 2024).
+ * Accounts A1 (pro, NA, 1 Jan), A2 (starter, EMEA, 10 Jan), A3 (enterprise, NA, 1 Mar), A4 (pro, NA, 20 Mar).
+ * The latest timestamp of all (the end of the data) is a survey on 10 Apr 12:00.
+ */
+export async function loadFixture(db: Database): Promise<void> {
+	await db.query(`INSERT INTO accounts (account_id, plan, segment, region, csm, created_at) VALUES
+		('A1', 'pro', 'smb', 'NA', 'Dana', '2024-01-01 00:00:00'),
+		('A2', 'starter', 'smb', 'EMEA', 'Tom', '2024-01-10 00:00:00'),
+		('A3', 'enterprise', 'enterprise', 'NA', 'Dana', '2024-03-01 00:00:00'),
+		('A4', 'pro', 'mid-market', 'NA', 'Eli', '2024-03-20 00:00:00')`);
+	await db.query(`INSERT INTO users (user_id, account_id) VALUES ('u1', 'A1'), ('u2', 'A1'), ('u3', 'A2'), ('u5', 'A3')`);
+	await db.query(`INSERT INTO kb_searches (search_id, user_id, account_id, query, timestamp, results, clicked_article_id) VALUES
+		('s1', 'u1', 'A1', 'sso', '2024-03-01 10:00:00', 3, 'KB1'),
+		('s2', 'u1', 'A1', 'scim', '2024-03-01 10:50:00', 0, NULL),
+		('s3', 'u5', 'A3', 'api', '2024-04-01 09:00:00', 5, NULL),
+		('s4', NULL, NULL, 'pricing', '2024-04-02 09:00:00', 0, NULL)`);
+	await db.query(`INSERT INTO events (event_id, user_id, account_id, event, timestamp) VALUES
+		('e1', 'u1', 'A1', 'Article Viewed', '2024-03-01 10:10:00'),
+		('e2', 'u3', 'A2', 'Bot Conversation Started', '2024-03-05 23:50:00'),
+		('e3', 'u3', 'A2', 'Article Viewed', '2024-03-06 00:10:00'),
+		('e4', 'u2', 'A1', 'Article Viewed', '2024-03-31 00:50:00'),
+		('e5', 'u2', 'A1', 'Article Viewed', '2024-03-31 01:10:00'),
+		('e6', 'u9', 'A4', 'Page Viewed', '2024-03-25 09:00:00'),
+		('f1', 'u1', 'A1', 'Account Created', '2024-01-01 00:00:00'),
+		('f2', 'u1', 'A1', 'User Invited', '2024-01-02 00:00:00'),
+		('f3', 'u1', 'A1', 'Integration Connected', '2024-01-06 00:00:00'),
+		('f4', 'u1', 'A1', 'Workflow Triggered', '2024-01-07 00:00:00'),
+		('f5', 'u3', 'A2', 'Account Created', '2024-01-10 00:00:00'),
+		('f6', 'u3', 'A2', 'Workflow Triggered', '2024-02-19 00:00:00'),
+		('f7', 'u5', 'A3', 'Account Created', '2024-03-01 00:00:00'),
+		('f8', 'u5', 'A3', 'Integration Connected', '2024-03-02 00:00:00'),
+		('f9', 'u5', 'A3', 'User Invited', '2024-03-03 00:00:00'),
+		('f10', 'u9', 'A4', 'Account Created', '2024-03-20 00:00:00'),
+		('f11', 'u9', 'A4', 'User Invited', '2024-03-21 00:00:00'),
+		('f12', 'u9', 'A4', 'Integration Connected', '2024-03-22 12:00:00')`);
+	await db.query(`INSERT INTO tickets (ticket_id, account_id, requester_id, created_at, deleted) VALUES
+		('T1', 'A1', 'u1', '2024-03-02 10:30:00', false),
+		('T2', 'A3', 'u5', '2024-04-01 08:00:00', false),
+		('T3', NULL, 'ext-9', '2024-04-03 09:00:00', false),
+		('T9', 'A2', 'u3', '2024-03-06 08:00:00', true)`);
+	await db.query(`INSERT INTO surveys (response_id, account_id, user_id, ticket_id, kind, score, context, timestamp) VALUES
+		('c1', 'A1', 'u1', NULL, 'csat', 5, 'self_service', '2024-03-01 11:00:00'),
+		('c2', 'A2', 'u3', NULL, 'csat', 3, 'self_service', '2024-03-06 01:00:00'),
+		('c3', 'A3', 'u5', NULL, 'csat', 4, 'self_service', '2024-04-01 10:00:00'),
+		('c4', 'A1', 'u1', 'T1', 'csat', 1, 'agent', '2024-03-03 10:00:00'),
+		('x1', 'A1', 'u1', 'T1', 'ces', 7, 'agent', '2024-03-03 10:00:00'),
+		('x2', 'A3', 'u5', 'T2', 'ces', 4, 'agent', '2024-04-02 10:00:00'),
+		('x9', 'A2', 'u3', 'T9', 'ces', 1, 'agent', '2024-03-07 10:00:00'),
+		('n1', 'A1', 'u1', NULL, 'nps', 10, 'in_app', '2024-02-01 10:00:00'),
+		('n2', 'A1', 'u2', NULL, 'nps', 9, 'in_app', '2024-02-01 10:00:00'),
+		('n3', 'A2', 'u3', NULL, 'nps', 8, 'in_app', '2024-02-01 10:00:00'),
+		('n4', 'A3', 'u5', NULL, 'nps', 6, 'in_app', '2024-04-10 12:00:00')`);
+}

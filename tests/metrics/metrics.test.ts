@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/lib/server/config/config.js';
+import type { Database } from '../../src/lib/server/db/connection.js';
+import type { Filters } from '../../src/lib/server/metrics/filters.js';
+import { computeFunnel } from '../../src/lib/server/metrics/funnel.js';
+import { computeMetrics, METRICS } from '../../src/lib/server/metrics/registry.js';
+import { rate, wilson } from '../../src/lib/server/metrics/rate.js';
+import { resolveRange } from '../../src/lib/server/metrics/filters.js';
+import { memoryDb } from '../helpers.js';
+import { loadFixture } from './fixture.js';
+
+let db: Database;
+const config = parseConfig({});
+beforeAll(async () => {
+	db = await memoryDb();
+	await loadFixture(db);
+});
+afterAll(() => db.close());
+
+const metrics = (f: Filters = {}) => computeMetrics(db.kysely, config, f);
+
+describe('metrics on the hand-made fixture (see fixture.ts)', () => {
+	it('deflection: 4 of 5 self-service sessions are not followed by a ticket within 24 h', async () => {
+		// Sessions (30-minute gaps, per user, in UTC):
+		//  S1 u1 10:00–10:10 on 1 Mar (search, article 10 min later); T1 on 2 Mar 10:30 is 24 h 20 min after → deflected
+		//  S2 u1 10:50 (40 min after 10:10: a new session); T1 is 23 h 40 min after → not deflected
+		//  S3 u3 5 Mar 23:50 → 6 Mar 00:10 (spans midnight); T9 is deleted → deflected
+		//  S4 u5 1 Apr 09:00; T2 came an hour before → deflected
+		//  S5 u2 31 Mar 00:50 → 01:10 UTC (across the EU's DST change, 20 min in UTC: one session) → deflected
+		// The anonymous search s4 has no user: no session.
+		const m = await metrics();
+		expect(m.deflection_rate).toBe(0.8);
+		expect(m.details.deflection_rate).toMatchObject({ numerator: 4, denominator: 5 });
+		// Self-service score: 5 sessions ÷ 3 distinct requesters (u1, u5, ext-9; T9 deleted) = 1.667.
+		expect(m.self_service_score).toBeCloseTo(5 / 3, 10);
+	});
+
+	it('search: 1 of 4 searches found and clicked, 2 of 4 found nothing', async () => {
+		const m = await metrics();
+		expect(m.kb_search_success).toBe(0.25); // s1 (3 results, clicked); s3 had results but no click
+		expect(m.zero_result_rate).toBe(0.5); // s2, s4
+	});
+
+	it('portal adoption: 3 of the 4 active accounts used self-service or filed a ticket', async () => {
+		// Active: A1, A2, A3 (self-service, tickets), A4 (a page view only). Adopted: A1, A2, A3.
+		const m = await metrics();
+		expect(m.portal_adoption_rate).toBe(0.75);
+	});
+
+	it('satisfaction: self-service CSAT, CES without the deleted ticket, NPS', async () => {
+		const m = await metrics();
+		expect(m.self_service_csat).toBe(4); // (5 + 3 + 4) / 3; the agent CSAT of 1 is not self-service
+		expect(m.self_service_csat_top2).toBeCloseTo(2 / 3, 10); // 5 and 4
+		expect(m.ces).toBe(5.5); // (7 + 4) / 2; the 1 about deleted ticket T9 is left out
+		expect(m.nps).toBe(25); // promoters 10, 9; passive 8; detractor 6 → (2 − 1) / 4 × 100
+	});
+
+	it('time to first value: median days and the on-time share', async () => {
+		// First value (Integration Connected or Workflow Triggered): A1 5 days, A2 40, A3 1, A4 2.5.
+		// Median of 1, 2.5, 5, 40 = 3.75. Within 30 days, of accounts created ≥ 30 days before the end of the
+		// data (10 Apr): A1 yes, A2 no, A3 yes; A4 (20 Mar) is too young → 2 / 3.
+		const m = await metrics();
+		expect(m.ttfv_median_days).toBe(3.75);
+		expect(m.ttfv_within_30d).toBeCloseTo(2 / 3, 10);
+		expect(m.details.ttfv_within_30d).toMatchObject({ numerator: 2, denominator: 3 });
+	});
+
+	it('funnel: ordered steps, an out-of-order step, in-progress accounts and the cliff', async () => {
+		// A1 does all four steps; A2 only signs up (its workflow has no integration before it);
+		// A3 connects before inviting, so its integration does not count after the invite; A4 reaches the
+		// integration and its 90-day window is still open at the end of the data.
+		// c = 4, 3, 2, 1: drop-offs 0.25, 0.33, 0.5 → the cliff is Workflow Triggered.
+		const range = await resolveRange(db.kysely, {});
+		const f = await computeFunnel({ db: db.kysely, config, filters: {}, range });
+		expect(f.steps.map((s) => s.completed)).toEqual([4, 3, 2, 1]);
+		expect(f.steps.map((s) => s.in_progress)).toEqual([0, 0, 1, 1]); // A3 at step 3, A4 at step 4; A2's window closed 9 Apr
+		expect(f.cliff).toBe('Workflow Triggered');
+		expect((await metrics()).activation_cliff_step).toBe('Workflow Triggered');
+	});
+
+	it('filters by plan: only pro accounts (A1, A4)', async () => {
+		const m = await metrics({ plan: 'pro' });
+		expect(m.deflection_rate).toBeCloseTo(2 / 3, 10); // S1, S2, S5 of A1: S1 and S5 deflected
+		expect(m.zero_result_rate).toBe(0.5); // s1, s2
+		expect(m.portal_adoption_rate).toBe(0.5); // A1 adopted, A4 only active
+		expect(m.ttfv_median_days).toBe(3.75); // A1 5 days, A4 2.5 days
+		expect(m.filters).toEqual({ plan: 'pro' });
+	});
+
+	it('filters by date range, both days included', async () => {
+		const m = await metrics({ from: '2024-04-01', to: '2024-04-30' });
+		expect(m.range).toEqual({ from: '2024-04-01T00:00:00.000Z', to: '2024-05-01T00:00:00.000Z', end_of_data: '2024-04-10T12:00:00.000Z' });
+		expect(m.deflection_rate).toBe(1); // S4 only
+		expect(m.kb_search_success).toBe(0); // s3 (no click), s4 (no results)
+		expect(m.zero_result_rate).toBe(0.5);
+	});
+
+	it('gives null, never NaN, for an empty period, and keeps numerator and denominator', async () => {
+		const m = await metrics({ from: '2023-01-01', to: '2023-01-31' });
+		for (const def of METRICS) expect(m[def.id], def.id).toBeNull();
+		expect(m.details.deflection_rate).toEqual({ value: null, numerator: 0, denominator: 0, interval: null });
+		expect(JSON.stringify(m)).not.toContain('NaN');
+	});
+});
+
+describe('rates', () => {
+	it('carry a 95 % Wilson interval', () => {
+		// 3 of 4: p = 0.75, z = 1.96 → (0.75 + 0.4802 ± 1.96·√(0.046875 + 0.060025)) / 1.9604 = [0.3006, 0.9544]
+		const [lo, hi] = wilson(3, 4)!;
+		expect(lo).toBeCloseTo(0.3006, 4);
+		expect(hi).toBeCloseTo(0.9544, 4);
+		// The same share on 7,000 is far tighter.
+		const [lo2, hi2] = wilson(5250, 7000)!;
+		expect(hi2 - lo2).toBeLessThan(0.021);
+		expect(rate(0, 0)).toEqual({ value: null, numerator: 0, denominator: 0, interval: null });
+		expect(wilson(0, 10)![0]).toBe(0);
+	});
+});
