@@ -1,0 +1,21 @@
+import { METRICS, type MetricsReport } from './registry.js';
+
+const csvCell = (v: unknown) => {
+	if (v === null || v === undefined) return '';
+	const s = String(v);
+	return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/**
+ * A metrics report as CSV, one row per metric: id, label, unit, value, numerator, denominator, the
+ * interval's ends, and the range and filters it covers (so an exported file says what it is).
+ */
+export function metricsCsv(report: MetricsReport): string {
+	const header = ['metric', 'label', 'unit', 'value', 'numerator', 'denominator', 'interval_low', 'interval_high', 'from', 'to', 'filters'];
+	const filters = Object.entries(report.filters).map(([k, v]) => `${k}=${v}`).join(';');
+	const rows = METRICS.filter((m) => m.id in report).map((m) => {
+		const d = report.details[m.id] as { numerator?: number; denominator?: number; interval?: [number, number] | null };
+		return [m.id, m.label, m.unit, report[m.id], d.numerator, d.denominator, d.interval?.[0], d.interval?.[1], report.range.from, report.range.to, filters];
+	});
+	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
