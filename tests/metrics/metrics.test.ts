@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/lib/server/config/config.js';
 import type { Database } from '../../src/lib/server/db/connection.js';
 import type { Filters } from '../../src/lib/server/metrics/filters.js';
-import { computeFunnel } from '../../src/lib/server/metrics/funnel.js';
+import type { Funnel } from '../../src/lib/server/metrics/funnel.js';
+import { runMetric } from '../../src/lib/server/metrics/engine.js';
 import { computeMetrics, METRICS } from '../../src/lib/server/metrics/registry.js';
 import { rate, wilson } from '../../src/lib/server/metrics/rate.js';
 import { resolveRange } from '../../src/lib/server/metrics/filters.js';
@@ -70,12 +71,12 @@ describe('metrics on the hand-made fixture (see fixture.ts)', () => {
 		// A3 connects before inviting, so its integration does not count after the invite; A4 reaches the
 		// integration and its 90-day window is still open at the end of the data.
 		// c = 4, 3, 2, 1: drop-offs 0.25, 0.33, 0.5 → the cliff is Workflow Triggered.
-		const range = await resolveRange(db.kysely, {});
-		const f = await computeFunnel({ db: db.kysely, config, filters: {}, range });
+		const m = await metrics();
+		const f = m.details.activation_cliff_step as Funnel;
 		expect(f.steps.map((s) => s.completed)).toEqual([4, 3, 2, 1]);
 		expect(f.steps.map((s) => s.in_progress)).toEqual([0, 0, 1, 1]); // A3 at step 3, A4 at step 4; A2's window closed 9 Apr
 		expect(f.cliff).toBe('Workflow Triggered');
-		expect((await metrics()).activation_cliff_step).toBe('Workflow Triggered');
+		expect(m.activation_cliff_step).toBe('Workflow Triggered');
 	});
 
 	it('filters by plan: only pro accounts (A1, A4)', async () => {
@@ -100,6 +101,56 @@ describe('metrics on the hand-made fixture (see fixture.ts)', () => {
 		for (const def of METRICS) expect(m[def.id], def.id).toBeNull();
 		expect(m.details.deflection_rate).toEqual({ value: null, numerator: 0, denominator: 0, interval: null });
 		expect(JSON.stringify(m)).not.toContain('NaN');
+	});
+});
+
+describe('trends and breakdowns, written once for every metric', () => {
+	const ctx = async (c = config, f: Filters = {}) => ({ db: db.kysely, config: c, filters: f, range: await resolveRange(db.kysely, f) });
+	const deflection = METRICS.find((m) => m.id === 'deflection_rate')!;
+	const success = METRICS.find((m) => m.id === 'kb_search_success')!;
+
+	it('breaks a metric down by an account attribute', async () => {
+		const rows = await runMetric(deflection, await ctx(), { by: 'plan' });
+		// pro: A1's S1, S2, S5 (2 deflected); starter: A2's S3; enterprise: A3's S4.
+		expect(rows.map((r) => [r.group, r.value])).toEqual([
+			['enterprise', 1],
+			['pro', 2 / 3],
+			['starter', 1]
+		]);
+	});
+
+	it('trends a metric by month', async () => {
+		const rows = await runMetric(success, await ctx(), { trend: 'month' });
+		expect(rows.map((r) => [r.group, r.value])).toEqual([
+			['2024-03-01', 0.5], // s1 found and clicked, s2 nothing
+			['2024-04-01', 0] // s3 no click, s4 nothing
+		]);
+	});
+
+	it('starts weeks on the configured day', async () => {
+		const monday = await runMetric(deflection, await ctx(), { trend: 'week' });
+		expect(monday.map((r) => [r.group, (r.details as { denominator: number }).denominator])).toEqual([
+			['2024-02-26', 2], // S1, S2 on Fri 1 Mar
+			['2024-03-04', 1], // S3 Tue 5 Mar
+			['2024-03-25', 1], // S5 Sun 31 Mar
+			['2024-04-01', 1] // S4 Mon 1 Apr
+		]);
+		const sundayConfig = parseConfig({ reporting: { weekStart: 'sunday' } });
+		const sunday = await runMetric(deflection, await ctx(sundayConfig), { trend: 'week' });
+		expect(sunday.map((r) => [r.group, (r.details as { denominator: number }).denominator])).toEqual([
+			['2024-02-25', 2],
+			['2024-03-03', 1],
+			['2024-03-31', 2] // S5 and S4 share the week starting Sunday 31 Mar
+		]);
+	});
+
+	it('puts days in the reporting time zone, storage staying UTC', async () => {
+		const utc = await runMetric(deflection, await ctx(), { trend: 'day' });
+		expect(utc.map((r) => r.group)).toEqual(['2024-03-01', '2024-03-05', '2024-03-31', '2024-04-01']);
+		const ny = parseConfig({ reporting: { timeZone: 'America/New_York' } });
+		const local = await runMetric(deflection, await ctx(ny), { trend: 'day' });
+		// S5 at 00:50 UTC on 31 Mar is 20:50 on 30 Mar in New York (EDT); S4 at 09:00 UTC is 05:00 on 1 Apr.
+		expect(local.map((r) => r.group)).toEqual(['2024-03-01', '2024-03-05', '2024-03-30', '2024-04-01']);
 	});
 });
 

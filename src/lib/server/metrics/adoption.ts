@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { inRange, inScope } from './filters.js';
 import type { MetricDefinition } from './metric.js';
 import { rate } from './rate.js';
 
@@ -15,21 +14,15 @@ export const portalAdoptionRate: MetricDefinition = {
 	formula: 'accounts with self-service activity or a ticket ÷ accounts with any activity (event, search or ticket)',
 	unit: 'rate',
 	direction: 'higher',
-	async compute(ctx) {
-		const scope = (c: string) => sql`${sql.ref(c)} IS NOT NULL AND ${inScope(sql.ref(c), ctx.filters)}`;
-		const { rows } = await sql<{ active: number; adopted: number }>`
-			WITH portal AS (
-				SELECT DISTINCT account_id FROM kb_searches WHERE ${scope('account_id')} AND ${inRange(sql.ref('timestamp'), ctx.range)}
-				UNION SELECT DISTINCT account_id FROM events
-					WHERE event IN (${sql.join(ctx.config.selfServiceEvents)}) AND ${scope('account_id')} AND ${inRange(sql.ref('timestamp'), ctx.range)}
-				UNION SELECT DISTINCT account_id FROM tickets
-					WHERE NOT coalesce(deleted, false) AND ${scope('account_id')} AND ${inRange(sql.ref('created_at'), ctx.range)}
-			), active AS (
-				SELECT account_id FROM portal
-				UNION SELECT DISTINCT account_id FROM events WHERE ${scope('account_id')} AND ${inRange(sql.ref('timestamp'), ctx.range)}
-			)
-			SELECT (SELECT count(*) FROM active) AS active, (SELECT count(*) FROM portal) AS adopted`.execute(ctx.db);
-		const r = rate(rows[0].adopted, rows[0].active);
-		return { value: r.value, details: r };
+	facts: (ctx) => sql`
+		SELECT timestamp AS at, account_id, true AS portal FROM kb_searches WHERE account_id IS NOT NULL
+		UNION ALL
+		SELECT timestamp, account_id, event IN (${sql.join(ctx.config.selfServiceEvents)}) FROM events WHERE account_id IS NOT NULL
+		UNION ALL
+		SELECT created_at, account_id, true FROM tickets WHERE account_id IS NOT NULL AND NOT coalesce(deleted, false)`,
+	aggregate: () => sql`count(DISTINCT account_id) AS active, count(DISTINCT account_id) FILTER (WHERE portal) AS adopted`,
+	finish: (r) => {
+		const x = rate(r.adopted ?? 0, r.active ?? 0);
+		return { value: x.value, details: x };
 	}
 };

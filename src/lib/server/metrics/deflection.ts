@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { inRange, inScope } from './filters.js';
 import type { MetricDefinition } from './metric.js';
 import { rate } from './rate.js';
 import { sessionsSql } from './sessions.js';
@@ -7,7 +6,7 @@ import { sessionsSql } from './sessions.js';
 /**
  * Ticket deflection rate = self-service sessions **not** followed by a ticket from the same user
  * (`tickets.requester_id` = the session's user) within `deflectionHours` (24 h) after the session's last
- * activity ÷ all self-service sessions starting in the range. Deleted tickets do not count.
+ * activity ÷ all self-service sessions (those starting in the range). Deleted tickets do not count.
  */
 export const deflectionRate: MetricDefinition = {
 	id: 'deflection_rate',
@@ -16,17 +15,16 @@ export const deflectionRate: MetricDefinition = {
 	formula: 'self-service sessions not followed by a ticket from the same user within 24 h after their last activity ÷ all self-service sessions',
 	unit: 'rate',
 	direction: 'higher',
-	async compute(ctx) {
-		const hours = ctx.config.windows.deflectionHours;
-		const { rows } = await sql<{ sessions: number; deflected: number }>`
-			WITH s AS (${sessionsSql(ctx)})
-			SELECT count(*) AS sessions,
-				count(*) FILTER (WHERE NOT EXISTS (
-					SELECT 1 FROM tickets t WHERE t.requester_id = s.user_id AND NOT coalesce(t.deleted, false)
-					AND t.created_at > s.last_at AND t.created_at <= s.last_at + to_microseconds(CAST(${hours} * 3600e6 AS BIGINT)))) AS deflected
-			FROM s`.execute(ctx.db);
-		const r = rate(rows[0].deflected, rows[0].sessions);
-		return { value: r.value, details: r };
+	facts: (ctx) => sql`
+		SELECT s.started_at AS at, s.account_id, NOT EXISTS (
+			SELECT 1 FROM tickets t WHERE t.requester_id = s.user_id AND NOT coalesce(t.deleted, false)
+			AND t.created_at > s.last_at AND t.created_at <= s.last_at + to_microseconds(CAST(${ctx.config.windows.deflectionHours} * 3600e6 AS BIGINT))
+		) AS deflected
+		FROM (${sessionsSql(ctx)}) s`,
+	aggregate: () => sql`count(*) AS sessions, count(*) FILTER (WHERE deflected) AS deflected`,
+	finish: (r) => {
+		const x = rate(r.deflected ?? 0, r.sessions ?? 0);
+		return { value: x.value, details: x };
 	}
 };
 
@@ -42,12 +40,14 @@ export const selfServiceScore: MetricDefinition = {
 	formula: 'self-service sessions ÷ distinct ticket requesters over the range',
 	unit: 'ratio',
 	direction: 'higher',
-	async compute(ctx) {
-		const { rows } = await sql<{ sessions: number; requesters: number }>`
-			SELECT (SELECT count(*) FROM (${sessionsSql(ctx)})) AS sessions,
-				(SELECT count(DISTINCT requester_id) FROM tickets
-				 WHERE NOT coalesce(deleted, false) AND ${inRange(sql.ref('created_at'), ctx.range)} AND ${inScope(sql.ref('account_id'), ctx.filters)}) AS requesters`.execute(ctx.db);
-		const { sessions, requesters } = rows[0];
+	facts: (ctx) => sql`
+		SELECT started_at AS at, account_id, NULL AS requester_id FROM (${sessionsSql(ctx)})
+		UNION ALL
+		SELECT created_at, account_id, requester_id FROM tickets WHERE NOT coalesce(deleted, false) AND requester_id IS NOT NULL`,
+	aggregate: () => sql`count(*) FILTER (WHERE requester_id IS NULL) AS sessions, count(DISTINCT requester_id) AS requesters`,
+	finish: (r) => {
+		const sessions = r.sessions ?? 0;
+		const requesters = r.requesters ?? 0;
 		return { value: requesters > 0 ? sessions / requesters : null, details: { numerator: sessions, denominator: requesters } };
 	}
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
 import type { Filters, Range } from './filters.js';
@@ -18,7 +18,17 @@ export interface MetricResult {
 	details: object;
 }
 
-/** One metric: what the overview, the API, the CLI and the docs enumerate. */
+/** One row of a metric's aggregate, as DuckDB returns it. */
+export type AggregateRow = Record<string, number | null>;
+
+/**
+ * One metric, as three parts the engine puts together, so filters, trends and breakdowns are written once
+ * (in `engine.ts`) for every metric:
+ * - `facts`: SQL of the rows the metric is made of, over all the data, with an `at` timestamp (UTC, what
+ *   the date range and trends look at) and an `account_id` (what account filters and breakdowns look at);
+ * - `aggregate`: the SQL select list that summarises those rows (over alias `f`);
+ * - `finish`: turns one aggregate row into the value and its details.
+ */
 export interface MetricDefinition {
 	id: string;
 	label: string;
@@ -28,5 +38,7 @@ export interface MetricDefinition {
 	unit: 'rate' | 'days' | 'score' | 'ratio' | 'nps' | 'step';
 	/** Which way is good. */
 	direction: 'higher' | 'lower' | 'none';
-	compute(ctx: MetricContext): Promise<MetricResult>;
+	facts(ctx: MetricContext): RawBuilder<unknown>;
+	aggregate(ctx: MetricContext): RawBuilder<unknown>;
+	finish(row: AggregateRow, ctx: MetricContext): MetricResult;
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
 import { portalAdoptionRate } from './adoption.js';
 import { deflectionRate, selfServiceScore } from './deflection.js';
+import { runMetric } from './engine.js';
 import { resolveRange, type Filters, type Range } from './filters.js';
 import { activationCliffStep } from './funnel.js';
 import type { MetricDefinition } from './metric.js';
@@ -55,7 +56,7 @@ export async function computeMetrics(
 	const report: MetricsReport = { range, filters, details: {}, timings_ms: {} };
 	for (const m of chosen) {
 		const t0 = performance.now();
-		const r = await m.compute({ db, config, filters, range });
+		const r = await runMetric(m, { db, config, filters, range });
 		report[m.id] = r.value;
 		report.details[m.id] = r.details;
 		report.timings_ms[m.id] = Math.round((performance.now() - t0) * 10) / 10;

@@ -1,23 +1,14 @@
 import { sql } from 'kysely';
-import { inRange, inScope } from './filters.js';
-import type { MetricContext, MetricDefinition } from './metric.js';
+import type { MetricDefinition } from './metric.js';
 import { mean, rate } from './rate.js';
 
-/**
- * The survey answers in the range and scope, of one kind (and context), leaving out answers about
- * tickets that were deleted (a deleted ticket leaves every metric).
- */
-async function scores(ctx: MetricContext, kind: 'csat' | 'ces' | 'nps', context?: string) {
-	const { rows } = await sql<{ n: number; avg: number | null; sd: number | null; top2: number; promoters: number; detractors: number }>`
-		SELECT count(*) AS n, avg(score) AS avg, stddev_samp(score) AS sd,
-			count(*) FILTER (WHERE score >= 4) AS top2,
-			count(*) FILTER (WHERE score >= 9) AS promoters, count(*) FILTER (WHERE score <= 6) AS detractors
-		FROM surveys s
-		WHERE kind = ${kind} ${context ? sql`AND context = ${context}` : sql``}
-			AND ${inRange(sql.ref('timestamp'), ctx.range)} AND ${inScope(sql.ref('account_id'), ctx.filters)}
-			AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_id = s.ticket_id AND t.deleted)`.execute(ctx.db);
-	return rows[0];
-}
+/** Survey answers of one kind (and context), without those about deleted tickets (they leave every metric). */
+const answers = (kind: 'csat' | 'ces' | 'nps', context?: string) => () => sql`
+	SELECT s.timestamp AS at, s.account_id, s.score FROM surveys s
+	WHERE s.kind = ${kind} ${context ? sql`AND s.context = ${context}` : sql``}
+		AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_id = s.ticket_id AND t.deleted)`;
+
+const meanAggregate = () => sql`count(*) AS n, avg(score) AS avg, stddev_samp(score) AS sd`;
 
 /** Self-service CSAT = mean 1–5 score of `csat` surveys with context `self_service`. */
 export const selfServiceCsat: MetricDefinition = {
@@ -27,9 +18,10 @@ export const selfServiceCsat: MetricDefinition = {
 	formula: 'mean score (1–5) of csat surveys with context self_service',
 	unit: 'score',
 	direction: 'higher',
-	async compute(ctx) {
-		const s = await scores(ctx, 'csat', 'self_service');
-		const m = mean(s.n, s.avg, s.sd);
+	facts: answers('csat', 'self_service'),
+	aggregate: meanAggregate,
+	finish: (r) => {
+		const m = mean(r.n ?? 0, r.avg, r.sd);
 		return { value: m.value, details: m };
 	}
 };
@@ -42,10 +34,11 @@ export const selfServiceCsatTop2: MetricDefinition = {
 	formula: 'self-service csat answers scoring 4 or 5 ÷ all self-service csat answers',
 	unit: 'rate',
 	direction: 'higher',
-	async compute(ctx) {
-		const s = await scores(ctx, 'csat', 'self_service');
-		const r = rate(s.top2, s.n);
-		return { value: r.value, details: r };
+	facts: answers('csat', 'self_service'),
+	aggregate: () => sql`count(*) AS n, count(*) FILTER (WHERE score >= 4) AS top2`,
+	finish: (r) => {
+		const x = rate(r.top2 ?? 0, r.n ?? 0);
+		return { value: x.value, details: x };
 	}
 };
 
@@ -57,9 +50,10 @@ export const ces: MetricDefinition = {
 	formula: 'mean score (1–7, 7 = very easy) of ces surveys',
 	unit: 'score',
 	direction: 'higher',
-	async compute(ctx) {
-		const s = await scores(ctx, 'ces');
-		const m = mean(s.n, s.avg, s.sd);
+	facts: answers('ces'),
+	aggregate: meanAggregate,
+	finish: (r) => {
+		const m = mean(r.n ?? 0, r.avg, r.sd);
 		return { value: m.value, details: m };
 	}
 };
@@ -72,9 +66,12 @@ export const nps: MetricDefinition = {
 	formula: '% promoters (9–10) − % detractors (0–6) of nps surveys',
 	unit: 'nps',
 	direction: 'higher',
-	async compute(ctx) {
-		const s = await scores(ctx, 'nps');
-		const value = s.n > 0 ? (100 * (s.promoters - s.detractors)) / s.n : null;
-		return { value, details: { responses: s.n, promoters: s.promoters, detractors: s.detractors, passives: s.n - s.promoters - s.detractors } };
+	facts: answers('nps'),
+	aggregate: () => sql`count(*) AS n, count(*) FILTER (WHERE score >= 9) AS promoters, count(*) FILTER (WHERE score <= 6) AS detractors`,
+	finish: (r) => {
+		const n = r.n ?? 0;
+		const p = r.promoters ?? 0;
+		const d = r.detractors ?? 0;
+		return { value: n > 0 ? (100 * (p - d)) / n : null, details: { responses: n, promoters: p, detractors: d, passives: n - p - d } };
 	}
 };

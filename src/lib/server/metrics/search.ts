@@ -1,16 +1,8 @@
 import { sql } from 'kysely';
-import { inRange, inScope } from './filters.js';
-import type { MetricContext, MetricDefinition } from './metric.js';
+import type { MetricDefinition } from './metric.js';
 import { rate } from './rate.js';
 
-async function searchCounts(ctx: MetricContext) {
-	const { rows } = await sql<{ searches: number; successful: number; zero: number }>`
-		SELECT count(*) AS searches,
-			count(*) FILTER (WHERE results >= 1 AND clicked_article_id IS NOT NULL) AS successful,
-			count(*) FILTER (WHERE results = 0) AS zero
-		FROM kb_searches WHERE ${inRange(sql.ref('timestamp'), ctx.range)} AND ${inScope(sql.ref('account_id'), ctx.filters)}`.execute(ctx.db);
-	return rows[0];
-}
+const searches = () => sql`SELECT timestamp AS at, account_id, results, clicked_article_id FROM kb_searches`;
 
 /** KB search success = searches with ≥ 1 result **and** a clicked article ÷ all searches in the range. */
 export const kbSearchSuccess: MetricDefinition = {
@@ -20,14 +12,15 @@ export const kbSearchSuccess: MetricDefinition = {
 	formula: 'searches with at least one result and a clicked article ÷ all searches',
 	unit: 'rate',
 	direction: 'higher',
-	async compute(ctx) {
-		const c = await searchCounts(ctx);
-		const r = rate(c.successful, c.searches);
-		return { value: r.value, details: r };
+	facts: searches,
+	aggregate: () => sql`count(*) AS searches, count(*) FILTER (WHERE results >= 1 AND clicked_article_id IS NOT NULL) AS successful`,
+	finish: (r) => {
+		const x = rate(r.successful ?? 0, r.searches ?? 0);
+		return { value: x.value, details: x };
 	}
 };
 
-/** Zero-result search rate = searches with 0 results ÷ all searches in the range (unknown result counts are not zero). */
+/** Zero-result search rate = searches with 0 results ÷ all searches in the range (an unknown result count is not zero). */
 export const zeroResultRate: MetricDefinition = {
 	id: 'zero_result_rate',
 	label: 'Zero-result search rate',
@@ -35,9 +28,10 @@ export const zeroResultRate: MetricDefinition = {
 	formula: 'searches with 0 results ÷ all searches',
 	unit: 'rate',
 	direction: 'lower',
-	async compute(ctx) {
-		const c = await searchCounts(ctx);
-		const r = rate(c.zero, c.searches);
-		return { value: r.value, details: r };
+	facts: searches,
+	aggregate: () => sql`count(*) AS searches, count(*) FILTER (WHERE results = 0) AS zero`,
+	finish: (r) => {
+		const x = rate(r.zero ?? 0, r.searches ?? 0);
+		return { value: x.value, details: x };
 	}
 };

@@ -1,0 +1,58 @@
+import { sql, type RawBuilder } from 'kysely';
+import { inRange, inScope } from './filters.js';
+import type { MetricContext, MetricDefinition, MetricResult } from './metric.js';
+
+/** Trend grains. */
+export const GRAINS = ['day', 'week', 'month'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+/** Account attributes a metric can be broken down by. */
+export const DIMENSIONS = ['plan', 'segment', 'region', 'csm', 'cohort'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** How to group a metric: by period of `at`, or by an attribute of the row's account. */
+export type GroupBy = { trend: Grain } | { by: Dimension };
+
+/** One group's result. */
+export interface GroupResult extends MetricResult {
+	/** The period's first day (`YYYY-MM-DD`, in the reporting time zone) or the attribute's value (null = none). */
+	group: string | null;
+}
+
+/**
+ * SQL of the period `at` falls in, in the reporting time zone. Timestamps are stored in UTC; converting
+ * goes through ICU and costs ~10×, so it is skipped when the reporting zone is UTC.
+ */
+function periodSql(ctx: MetricContext, grain: Grain): RawBuilder<unknown> {
+	const tz = ctx.config.reporting.timeZone;
+	const local = tz === 'UTC' ? sql`f.at` : sql`timezone(${tz}, timezone('UTC', f.at))`;
+	if (grain === 'week' && ctx.config.reporting.weekStart === 'sunday') {
+		return sql`strftime(date_trunc('week', ${local} + INTERVAL 1 DAY) - INTERVAL 1 DAY, '%Y-%m-%d')`;
+	}
+	return sql`strftime(date_trunc(${grain}, ${local}), '%Y-%m-%d')`;
+}
+
+function dimensionSql(by: Dimension): RawBuilder<unknown> {
+	return by === 'cohort' ? sql`strftime(a.created_at, '%Y-%m')` : sql`a.${sql.ref(by)}`;
+}
+
+/**
+ * Computes a metric under the context's filters: its facts, kept to the range (by `at`) and to the
+ * filtered accounts, summarised by its aggregate — once, or per period or account attribute.
+ */
+export async function runMetric(def: MetricDefinition, ctx: MetricContext): Promise<MetricResult>;
+export async function runMetric(def: MetricDefinition, ctx: MetricContext, group: GroupBy): Promise<GroupResult[]>;
+export async function runMetric(def: MetricDefinition, ctx: MetricContext, group?: GroupBy): Promise<MetricResult | GroupResult[]> {
+	const where = sql`${inRange(sql`f.at`, ctx.range)} AND ${inScope(sql`f.account_id`, ctx.filters)}`;
+	if (!group) {
+		const { rows } = await sql<Record<string, number | null>>`
+			SELECT ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f WHERE ${where}`.execute(ctx.db);
+		return def.finish(rows[0] ?? {}, ctx);
+	}
+	const key = 'trend' in group ? periodSql(ctx, group.trend) : dimensionSql(group.by);
+	const join = 'by' in group ? sql`LEFT JOIN accounts a ON a.account_id = f.account_id` : sql``;
+	const { rows } = await sql<Record<string, number | null> & { __group: string | null }>`
+		SELECT ${key} AS __group, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${where}
+		GROUP BY __group ORDER BY __group NULLS LAST`.execute(ctx.db);
+	return rows.map(({ __group, ...r }) => ({ group: __group, ...def.finish(r, ctx) }));
+}
