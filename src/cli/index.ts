@@ -28,6 +28,9 @@ interface Opts {
 	region?: string;
 	csm?: string;
 	cohort?: string;
+	metric?: string;
+	trend?: string;
+	by?: string;
 }
 
 const program = new Command('adoption')
@@ -77,7 +80,7 @@ command<[]>('generate', 'write a realistic sample data set with planted effects 
 
 command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	metricsCommand(
-		{ db: o.db, from: o.from, to: o.to, plan: o.plan, segment: o.segment, region: o.region, csm: o.csm, cohort: o.cohort, asOf: o.asOf },
+		{ db: o.db, from: o.from, to: o.to, plan: o.plan, segment: o.segment, region: o.region, csm: o.csm, cohort: o.cohort, asOf: o.asOf, metric: o.metric, trend: o.trend, by: o.by },
 		makeOutput(!!o.json)
 	)
 )
@@ -88,7 +91,10 @@ command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	.option('--region <region>', 'only accounts in this region')
 	.option('--csm <name>', 'only accounts of this CSM')
 	.option('--cohort <month>', 'only accounts that signed up in this month (YYYY-MM)')
-	.option('--as-of <date>', 'treat this UTC day as the end of the data');
+	.option('--as-of <date>', 'treat this UTC day as the end of the data')
+	.option('--metric <ids>', 'only these metrics (comma-separated ids)')
+	.option('--trend <grain>', 'also each metric per day, week or month')
+	.option('--by <dimension>', 'also each metric per plan, segment, region, csm or cohort');
 
 command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
 	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))

@@ -1,5 +1,6 @@
 import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
+import { DIMENSIONS, GRAINS, type Dimension, type Grain, type GroupBy } from '../lib/server/metrics/engine.js';
 import { filtersSchema } from '../lib/server/metrics/filters.js';
 import { computeMetrics, METRICS } from '../lib/server/metrics/registry.js';
 import { CliError, type Output } from './output.js';
@@ -15,11 +16,21 @@ export interface MetricsOpts {
 	csm?: string;
 	cohort?: string;
 	asOf?: string;
+	metric?: string;
+	trend?: string;
+	by?: string;
 }
 
 /** `adoption metrics [--from D] [--to D] [--plan P] [--segment S] [--region R] [--csm C] [--cohort YYYY-MM] [--as-of D]`. */
 export async function metricsCommand(opts: MetricsOpts, out: Output) {
-	const { db: dbPath, ...raw } = opts;
+	const { db: dbPath, metric, trend, by, ...raw } = opts;
+	if (trend && !(GRAINS as readonly string[]).includes(trend)) throw new CliError(`--trend must be one of ${GRAINS.join(', ')}, not '${trend}'`, 2);
+	if (by && !(DIMENSIONS as readonly string[]).includes(by)) throw new CliError(`--by must be one of ${DIMENSIONS.join(', ')}, not '${by}'`, 2);
+	if (trend && by) throw new CliError('use --trend or --by, not both', 2);
+	const group: GroupBy | undefined = trend ? { trend: trend as Grain } : by ? { by: by as Dimension } : undefined;
+	const ids = metric?.split(',').filter(Boolean);
+	const unknown = ids?.find((id) => !METRICS.some((m) => m.id === id));
+	if (unknown) throw new CliError(`unknown metric '${unknown}': use one of ${METRICS.map((m) => m.id).join(', ')}`, 2);
 	const parsed = filtersSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
@@ -28,10 +39,13 @@ export async function metricsCommand(opts: MetricsOpts, out: Output) {
 	const config = loadConfig();
 	const db = await openDatabase(dbPath);
 	try {
-		const report = await computeMetrics(db.kysely, config, parsed.data);
+		const report = await computeMetrics(db.kysely, config, parsed.data, ids, group);
 		out.result(report);
 		out.info(`Range ${report.range.from ?? 'start'} → ${report.range.to} (end of data ${report.range.end_of_data ?? '—'})`);
-		for (const m of METRICS) out.info(`  ${m.label.padEnd(36)} ${show(report[m.id], m.unit)}`);
+		for (const m of METRICS.filter((m) => m.id in report)) {
+			out.info(`  ${m.label.padEnd(36)} ${show(report[m.id], m.unit)}`);
+			for (const g of report.groups?.[m.id] ?? []) out.info(`      ${String(g.group ?? '(none)').padEnd(32)} ${show(g.value, m.unit)}`);
+		}
 	} finally {
 		db.close();
 	}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/connection.js';
 import { GET } from '../../src/routes/api/metrics/+server.js';
+import { GET as GET_ONE } from '../../src/routes/api/metrics/[id]/+server.js';
 import { tempDir } from '../helpers.js';
 import { loadFixture } from '../metrics/fixture.js';
 
@@ -22,15 +23,22 @@ afterAll(() => {
 
 const call = (query: string) => (GET as unknown as (e: { url: URL }) => Promise<Response>)({ url: new URL(`http://localhost/api/metrics${query}`) });
 
-async function status400(query: string): Promise<string> {
+const callOne = (id: string, query: string) =>
+	(GET_ONE as unknown as (e: { url: URL; params: { id: string } }) => Promise<Response>)({
+		url: new URL(`http://localhost/api/metrics/${id}${query}`),
+		params: { id }
+	});
+
+async function failure(run: () => Promise<Response>, status = 400): Promise<string> {
 	try {
-		await call(query);
+		await run();
 	} catch (err) {
-		if (isHttpError(err) && err.status === 400) return err.body.message;
+		if (isHttpError(err) && err.status === status) return err.body.message;
 		throw err;
 	}
-	throw new Error(`expected a 400 for ${query}`);
+	throw new Error(`expected a ${status}`);
 }
+const status400 = (query: string) => failure(() => call(query));
 
 describe('GET /api/metrics', () => {
 	it('returns the metrics with their range and filters', async () => {
@@ -58,5 +66,31 @@ describe('GET /api/metrics', () => {
 		expect(await status400('?colour=blue')).toMatch(/Unknown query parameter 'colour'/);
 		expect(await status400('?metrics=happiness')).toMatch(/Unknown metric 'happiness'/);
 		expect(await status400('?format=xml')).toMatch(/json or csv/);
+	});
+});
+
+describe('GET /api/metrics/<id>', () => {
+	it('returns one metric with its definition and a monthly trend', async () => {
+		const body = await (await callOne('kb_search_success', '?trend=month')).json();
+		expect(body.metric).toMatchObject({ id: 'kb_search_success', unit: 'rate', direction: 'higher' });
+		expect(body.value).toBe(0.25);
+		expect(body.groups.map((g: { group: string; value: number }) => [g.group, g.value])).toEqual([
+			['2024-03-01', 0.5],
+			['2024-04-01', 0]
+		]);
+	});
+
+	it('exports a breakdown as CSV', async () => {
+		const text = await (await callOne('deflection_rate', '?by=plan&format=csv')).text();
+		const lines = text.trim().split('\n');
+		expect(lines[0]).toBe('group,deflection_rate,numerator,denominator,interval_low,interval_high');
+		expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['enterprise,1,1,1', 'pro,0.6666666666666666,2,3', 'starter,1,1,1']);
+	});
+
+	it('answers 404 for an unknown metric and 400 for bad grouping', async () => {
+		expect(await failure(() => callOne('happiness', ''), 404)).toMatch(/Unknown metric 'happiness'/);
+		expect(await failure(() => callOne('nps', '?trend=year'))).toMatch(/'trend' must be one of day, week, month/);
+		expect(await failure(() => callOne('nps', '?by=colour'))).toMatch(/'by' must be one of plan, segment/);
+		expect(await failure(() => callOne('nps', '?trend=week&by=plan'))).toMatch(/either 'trend' or 'by'/);
 	});
 });

@@ -1,3 +1,5 @@
+import type { GroupResult } from './engine.js';
+import type { MetricDefinition } from './metric.js';
 import { METRICS, type MetricsReport } from './registry.js';
 
 const csvCell = (v: unknown) => {
@@ -16,6 +18,16 @@ export function metricsCsv(report: MetricsReport): string {
 	const rows = METRICS.filter((m) => m.id in report).map((m) => {
 		const d = report.details[m.id] as { numerator?: number; denominator?: number; interval?: [number, number] | null };
 		return [m.id, m.label, m.unit, report[m.id], d.numerator, d.denominator, d.interval?.[0], d.interval?.[1], report.range.from, report.range.to, filters];
+	});
+	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/** One metric per period or group as CSV: group, value, numerator, denominator, the interval's ends. */
+export function groupsCsv(def: MetricDefinition, groups: GroupResult[]): string {
+	const header = ['group', def.id, 'numerator', 'denominator', 'interval_low', 'interval_high'];
+	const rows = groups.map((g) => {
+		const d = g.details as { numerator?: number; denominator?: number; interval?: [number, number] | null };
+		return [g.group, g.value, d.numerator, d.denominator, d.interval?.[0], d.interval?.[1]];
 	});
 	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
 import { portalAdoptionRate } from './adoption.js';
 import { deflectionRate, selfServiceScore } from './deflection.js';
-import { runMetric } from './engine.js';
+import { runMetric, type GroupBy, type GroupResult } from './engine.js';
 import { resolveRange, type Filters, type Range } from './filters.js';
 import { activationCliffStep } from './funnel.js';
 import type { MetricDefinition } from './metric.js';
@@ -39,6 +39,9 @@ export interface MetricsReport {
 	filters: Filters;
 	details: Record<string, object>;
 	timings_ms: Record<string, number>;
+	/** With a trend or breakdown: how the metrics were grouped, and each metric per group. */
+	group?: GroupBy;
+	groups?: Record<string, GroupResult[]>;
 }
 
 /**
@@ -49,16 +52,20 @@ export async function computeMetrics(
 	db: Kysely<Schema>,
 	config: Config,
 	filters: Filters,
-	ids?: string[]
+	ids?: string[],
+	group?: GroupBy
 ): Promise<MetricsReport> {
 	const range = await resolveRange(db, filters);
 	const chosen = ids ? ids.map((id) => metricById(id) ?? unknownMetric(id)) : METRICS;
 	const report: MetricsReport = { range, filters, details: {}, timings_ms: {} };
+	if (group) Object.assign(report, { group, groups: {} });
 	for (const m of chosen) {
 		const t0 = performance.now();
-		const r = await runMetric(m, { db, config, filters, range });
+		const ctx = { db, config, filters, range };
+		const r = await runMetric(m, ctx);
 		report[m.id] = r.value;
 		report.details[m.id] = r.details;
+		if (group) report.groups![m.id] = await runMetric(m, ctx, group);
 		report.timings_ms[m.id] = Math.round((performance.now() - t0) * 10) / 10;
 	}
 	return report;

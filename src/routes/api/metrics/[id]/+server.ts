@@ -1,0 +1,38 @@
+import { error, json } from '@sveltejs/kit';
+import { loadConfig } from '$lib/server/config/config.js';
+import { DIMENSIONS, GRAINS, runMetric, type GroupBy } from '$lib/server/metrics/engine.js';
+import { groupsCsv } from '$lib/server/metrics/export.js';
+import { resolveRange } from '$lib/server/metrics/filters.js';
+import { metricById } from '$lib/server/metrics/registry.js';
+import { readDatabase } from '../../../db.server.js';
+import { csvResponse, filtersFrom, formatFrom } from '../query.js';
+import type { RequestHandler } from './$types';
+
+/**
+ * `GET /api/metrics/<id>?trend=day|week|month` or `?by=plan|segment|region|csm|cohort` (plus the filters
+ * and `format=csv`): one metric with its definition, overall and, when asked, per period or per group.
+ */
+export const GET: RequestHandler = async ({ url, params }) => {
+	const def = metricById(params.id);
+	if (!def) error(404, `Unknown metric '${params.id}'.`);
+	const filters = filtersFrom(url, ['trend', 'by', 'format']);
+	const format = formatFrom(url);
+	const trend = url.searchParams.get('trend');
+	const by = url.searchParams.get('by');
+	if (trend && by) error(400, `Ask for either 'trend' or 'by', not both.`);
+	if (trend && !(GRAINS as readonly string[]).includes(trend)) error(400, `Query parameter 'trend' must be one of ${GRAINS.join(', ')}, not '${trend}'.`);
+	if (by && !(DIMENSIONS as readonly string[]).includes(by)) error(400, `Query parameter 'by' must be one of ${DIMENSIONS.join(', ')}, not '${by}'.`);
+	const group = (trend ? { trend } : by ? { by } : undefined) as GroupBy | undefined;
+	const body = await readDatabase(async (db) => {
+		const ctx = { db: db.kysely, config: loadConfig(), filters, range: await resolveRange(db.kysely, filters) };
+		const overall = await runMetric(def, ctx);
+		const groups = group ? await runMetric(def, ctx, group) : undefined;
+		const definition = { id: def.id, label: def.label, family: def.family, formula: def.formula, unit: def.unit, direction: def.direction };
+		return { metric: definition, range: ctx.range, filters, ...overall, ...(group ? { group, groups } : {}) };
+	});
+	if (format === 'csv') {
+		if (!body.groups) error(400, `CSV of one metric needs 'trend' or 'by'; use /api/metrics?format=csv for the overview.`);
+		return csvResponse(groupsCsv(def, body.groups), `${def.id}-${trend ?? by}`);
+	}
+	return json(body);
+};

@@ -1,0 +1,33 @@
+import { error } from '@sveltejs/kit';
+import { filtersSchema, type Filters } from '$lib/server/metrics/filters.js';
+
+const FILTER_PARAMS = ['from', 'to', 'plan', 'segment', 'region', 'csm', 'cohort', 'as_of'];
+
+/**
+ * The filters of a metrics request (`from`, `to`, `plan`, `segment`, `region`, `csm`, `cohort`, `as_of`),
+ * validated: an unknown or malformed parameter is a 400 that names it, never a 500.
+ */
+export function filtersFrom(url: URL, extra: string[]): Filters {
+	const allowed = [...FILTER_PARAMS, ...extra];
+	const unknown = [...url.searchParams.keys()].find((k) => !allowed.includes(k));
+	if (unknown) error(400, `Unknown query parameter '${unknown}': use ${allowed.join(', ')}.`);
+	const raw = Object.fromEntries(FILTER_PARAMS.filter((k) => url.searchParams.get(k)).map((k) => [k === 'as_of' ? 'asOf' : k, url.searchParams.get(k)]));
+	const parsed = filtersSchema.safeParse(raw);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		error(400, `Query parameter '${String(issue.path[0]).replace('asOf', 'as_of')}': ${issue.message}.`);
+	}
+	return parsed.data;
+}
+
+/** The `format` parameter: json (default) or csv. */
+export function formatFrom(url: URL): 'json' | 'csv' {
+	const format = url.searchParams.get('format') ?? 'json';
+	if (format !== 'json' && format !== 'csv') error(400, `Query parameter 'format' must be json or csv, not '${format}'.`);
+	return format;
+}
+
+/** A CSV download response. */
+export function csvResponse(body: string, name: string): Response {
+	return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` } });
+}
