@@ -56,5 +56,7 @@ function show(v: unknown, unit: string): string {
 	if (typeof v !== 'number') return String(v);
 	if (unit === 'rate') return `${(v * 100).toFixed(1)} %`;
 	if (unit === 'days') return `${v.toFixed(1)} days`;
+	if (unit === 'hours') return `${v.toFixed(1)} h`;
+	if (unit === 'count') return v.toLocaleString('en-US');
 	return v.toFixed(2);
 }

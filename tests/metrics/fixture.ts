@@ -2,7 +2,8 @@ import type { Database } from '../../src/lib/server/db/connection.js';
 
 /**
  * A small hand-made world whose metrics are worked out by hand in `metrics.test.ts` (all times UTC, 2024).
- * Accounts A1 (pro, NA, 1 Jan), A2 (starter, EMEA, 10 Jan), A3 (enterprise, NA, 1 Mar), A4 (pro, NA, 20 Mar).
+ * Accounts A1 (pro, NA, 1 Jan), A2 (starter, EMEA, 10 Jan), A3 (enterprise, NA, 1 Mar), A4 (pro, NA, 20 Mar),
+ * A5 (starter, APAC, 1 Apr: no activity at all).
  * The latest timestamp of all (the end of the data) is a survey on 10 Apr 12:00.
  */
 export async function loadFixture(db: Database): Promise<void> {
@@ -10,7 +11,8 @@ export async function loadFixture(db: Database): Promise<void> {
 		('A1', 'pro', 'smb', 'NA', 'Dana', '2024-01-01 00:00:00'),
 		('A2', 'starter', 'smb', 'EMEA', 'Tom', '2024-01-10 00:00:00'),
 		('A3', 'enterprise', 'enterprise', 'NA', 'Dana', '2024-03-01 00:00:00'),
-		('A4', 'pro', 'mid-market', 'NA', 'Eli', '2024-03-20 00:00:00')`);
+		('A4', 'pro', 'mid-market', 'NA', 'Eli', '2024-03-20 00:00:00'),
+		('A5', 'starter', 'smb', 'APAC', 'Mei', '2024-04-01 00:00:00')`);
 	await db.query(`INSERT INTO users (user_id, account_id) VALUES ('u1', 'A1'), ('u2', 'A1'), ('u3', 'A2'), ('u5', 'A3')`);
 	await db.query(`INSERT INTO kb_searches (search_id, user_id, account_id, query, timestamp, results, clicked_article_id) VALUES
 		('s1', 'u1', 'A1', 'sso', '2024-03-01 10:00:00', 3, 'KB1'),

@@ -57,11 +57,12 @@ describe('metrics on the hand-made fixture (see fixture.ts)', () => {
 	});
 
 	it('time to first value: median days and the on-time share', async () => {
-		// First value (Integration Connected or Workflow Triggered): A1 5 days, A2 40, A3 1, A4 2.5.
-		// Median of 1, 2.5, 5, 40 = 3.75. Within 30 days, of accounts created ≥ 30 days before the end of the
-		// data (10 Apr): A1 yes, A2 no, A3 yes; A4 (20 Mar) is too young → 2 / 3.
+		// First value (Integration Connected or Workflow Triggered): A1 5 days, A2 40, A3 1, A4 2.5; A5 none.
+		// Median of 1, 2.5, 5, 40 = 3.75 (A5 is not in it). Within 30 days, of accounts created ≥ 30 days before
+		// the end of the data (10 Apr): A1 yes, A2 no, A3 yes; A4 (20 Mar) and A5 are too young → 2 / 3.
 		const m = await metrics();
 		expect(m.ttfv_median_days).toBe(3.75);
+		expect(m.details.ttfv_median_days).toMatchObject({ accounts_reached: 4, accounts: 5 });
 		expect(m.ttfv_within_30d).toBeCloseTo(2 / 3, 10);
 		expect(m.details.ttfv_within_30d).toMatchObject({ numerator: 2, denominator: 3 });
 	});
@@ -98,7 +99,7 @@ describe('metrics on the hand-made fixture (see fixture.ts)', () => {
 
 	it('gives null, never NaN, for an empty period, and keeps numerator and denominator', async () => {
 		const m = await metrics({ from: '2023-01-01', to: '2023-01-31' });
-		for (const def of METRICS) expect(m[def.id], def.id).toBeNull();
+		for (const def of METRICS.filter((d) => !d.timeless)) expect(m[def.id], def.id).toBe(def.unit === 'count' ? 0 : null);
 		expect(m.details.deflection_rate).toEqual({ value: null, numerator: 0, denominator: 0, interval: null });
 		expect(JSON.stringify(m)).not.toContain('NaN');
 	});

@@ -1,6 +1,31 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 
+/** Default milestone checklists (see `milestones`). */
+const DEFAULT_MILESTONES = [
+	{ level: 1 as const, name: 'Team invited', event: 'User Invited', kind: 'commitment' as const },
+	{ level: 1 as const, name: 'Integration connected', event: 'Integration Connected', kind: 'technical' as const, revokedBy: 'Integration Version Outdated' },
+	{ level: 2 as const, name: 'First workflow', event: 'Workflow Triggered', kind: 'technical' as const },
+	{ level: 2 as const, name: 'Dashboard created', event: 'Dashboard Created', kind: 'commitment' as const },
+	{ level: 2 as const, name: 'Report shared', event: 'Report Shared', kind: 'commitment' as const },
+	{ level: 3 as const, name: 'API key created', event: 'API Key Created', kind: 'technical' as const },
+	{ level: 3 as const, name: 'SSO configured', event: 'SSO Configured', kind: 'technical' as const },
+	{ level: 3 as const, name: 'Automation rule', event: 'Automation Rule Created', kind: 'commitment' as const }
+];
+
+/** Default ticket topic taxonomy (see `topics`). */
+const DEFAULT_TOPICS = [
+	{ topic: 'SSO', tags: ['sso', 'saml'], keywords: ['sso', 'saml', 'okta', 'single sign-on', 'scim'] },
+	{ topic: 'Integration', tags: ['integration'], keywords: ['integration', 'salesforce', 'hubspot', 'sync'] },
+	{ topic: 'Billing', tags: ['billing'], keywords: ['invoice', 'billing', 'charged', 'payment', 'refund'] },
+	{ topic: 'API', tags: ['api'], keywords: ['api', 'webhook', 'rate limit', '429'] },
+	{ topic: 'Permissions', tags: ['permissions'], keywords: ['permission', 'role', 'access', 'admin'] },
+	{ topic: 'Performance', tags: ['performance'], keywords: ['slow', 'timeout', 'times out', 'takes hours'] },
+	{ topic: 'Data import', tags: ['data_import', 'import'], keywords: ['import', 'csv', 'duplicate'] },
+	{ topic: 'Notifications', tags: ['notifications'], keywords: ['notification', 'alert', 'email alerts'] },
+	{ topic: 'Workflows', tags: ['workflows'], keywords: ['workflow'] }
+];
+
 /** Default config file, read from the working folder when present. */
 export const CONFIG_FILE = 'adoption.config.json';
 
@@ -37,6 +62,41 @@ export const configSchema = z
 				steps: [{ event: 'Account Created' }, { event: 'User Invited' }, { event: 'Integration Connected' }, { event: 'Workflow Triggered' }],
 				windowDays: 90
 			}),
+		/**
+		 * Milestone checklists per level (1 onboarding, 2 feature adoption, 3 advanced): an account holds a
+		 * milestone once its event happened, until a later `revokedBy` event (e.g. the integration going
+		 * outdated) takes it away; a later repeat of the event earns it back.
+		 */
+		milestones: z
+			.array(
+				z
+					.object({
+						level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+						name: z.string().min(1),
+						event,
+						kind: z.enum(['technical', 'commitment']),
+						revokedBy: event.optional()
+					})
+					.strict()
+			)
+			.min(1)
+			.default(DEFAULT_MILESTONES),
+		/** Ticket topics: a ticket takes the first topic whose tag it carries, else whose keyword is in its subject. */
+		topics: z
+			.array(z.object({ topic: z.string().min(1), tags: z.array(z.string()).default([]), keywords: z.array(z.string()).default([]) }).strict())
+			.default(DEFAULT_TOPICS),
+		/** Events whose presence in a week makes an account retained that week (empty: any event). */
+		retentionEvents: z.array(event).default([]),
+		/** A user viewing the same page at least `views` times within `withinMinutes` is confused. */
+		confusion: z
+			.object({ views: z.number().int().min(2).default(3), withinMinutes: positive.default(2) })
+			.strict()
+			.default({ views: 3, withinMinutes: 2 }),
+		/** An automation (`Automation Run`, `properties.automation`) firing `runs` times within `withinHours` for one account repeats. */
+		repeatAutomation: z
+			.object({ event: event.default('Automation Run'), runs: z.number().int().min(2).default(3), withinHours: positive.default(1) })
+			.strict()
+			.default({ event: 'Automation Run', runs: 3, withinHours: 1 }),
 		windows: z
 			.object({
 				/** A ticket within this many hours after a self-service session means it was not deflected. */

@@ -2,6 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import { inRange, inScope } from './filters.js';
 import type { MetricContext, MetricDefinition, MetricResult } from './metric.js';
 
+/** A request a metric cannot answer (e.g. a trend of a state): the caller's mistake, not a failure. */
+export class MetricError extends Error {}
+
 /** Trend grains. */
 export const GRAINS = ['day', 'week', 'month'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -43,7 +46,9 @@ function dimensionSql(by: Dimension): RawBuilder<unknown> {
 export async function runMetric(def: MetricDefinition, ctx: MetricContext): Promise<MetricResult>;
 export async function runMetric(def: MetricDefinition, ctx: MetricContext, group: GroupBy): Promise<GroupResult[]>;
 export async function runMetric(def: MetricDefinition, ctx: MetricContext, group?: GroupBy): Promise<MetricResult | GroupResult[]> {
-	const where = sql`${inRange(sql`f.at`, ctx.range)} AND ${inScope(sql`f.account_id`, ctx.filters)}`;
+	if (group && 'trend' in group && def.timeless) throw new MetricError(`${def.id} describes the present state: it has no trend`);
+	if (group && 'by' in group && def.accountless) throw new MetricError(`${def.id} is not about accounts: it has no breakdown by ${group.by}`);
+	const where = sql`${def.timeless ? sql`true` : inRange(sql`f.at`, ctx.range)} AND ${def.accountless ? sql`true` : inScope(sql`f.account_id`, ctx.filters)}`;
 	if (!group) {
 		const { rows } = await sql<Record<string, number | null>>`
 			SELECT ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f WHERE ${where}`.execute(ctx.db);

@@ -35,9 +35,13 @@ export interface MetricDefinition {
 	family: string;
 	/** The exact formula, in words a user can check. */
 	formula: string;
-	unit: 'rate' | 'days' | 'score' | 'ratio' | 'nps' | 'step';
+	unit: 'rate' | 'days' | 'hours' | 'score' | 'ratio' | 'nps' | 'step' | 'count' | 'per_1000' | 'level';
 	/** Which way is good. */
 	direction: 'higher' | 'lower' | 'none';
+	/** A state of things now (the knowledge base), not activity: the date range does not apply and there is no trend. */
+	timeless?: boolean;
+	/** Not about accounts (articles): account filters and breakdowns do not apply. */
+	accountless?: boolean;
 	facts(ctx: MetricContext): RawBuilder<unknown>;
 	aggregate(ctx: MetricContext): RawBuilder<unknown>;
 	finish(row: AggregateRow, ctx: MetricContext): MetricResult;

@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
 import { portalAdoptionRate } from './adoption.js';
+import { botFlagRate, confusionBursts, repeatAutomations } from './behaviour.js';
+import { botHandoffReopenRate, firstReplyHours, messagesPerTicket, reopenRate, resolutionHours, ticketVolume } from './friction.js';
+import { articleHealth, staleArticles } from './knowledge.js';
+import { milestoneLevel } from './milestones.js';
 import { deflectionRate, selfServiceScore } from './deflection.js';
 import { runMetric, type GroupBy, type GroupResult } from './engine.js';
 import { resolveRange, type Filters, type Range } from './filters.js';
@@ -24,7 +28,19 @@ export const METRICS: readonly MetricDefinition[] = [
 	nps,
 	ttfvMedianDays,
 	ttfvWithin30d,
-	activationCliffStep
+	activationCliffStep,
+	milestoneLevel,
+	ticketVolume,
+	messagesPerTicket,
+	reopenRate,
+	firstReplyHours,
+	resolutionHours,
+	staleArticles,
+	articleHealth,
+	botFlagRate,
+	botHandoffReopenRate,
+	confusionBursts,
+	repeatAutomations
 ];
 
 /** The metric with this id, if any. */
@@ -65,7 +81,7 @@ export async function computeMetrics(
 		const r = await runMetric(m, ctx);
 		report[m.id] = r.value;
 		report.details[m.id] = r.details;
-		if (group) report.groups![m.id] = await runMetric(m, ctx, group);
+		if (group && !(('trend' in group && m.timeless) || ('by' in group && m.accountless))) report.groups![m.id] = await runMetric(m, ctx, group);
 		report.timings_ms[m.id] = Math.round((performance.now() - t0) * 10) / 10;
 	}
 	return report;

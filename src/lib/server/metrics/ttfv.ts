@@ -12,7 +12,8 @@ function firstValueFacts(ctx: MetricContext): RawBuilder<unknown> {
 	const end = ctx.range.end_of_data ?? '0001-01-01T00:00:00Z';
 	return sql`
 		SELECT a.created_at AS at, a.account_id,
-			greatest(0, date_diff('second', a.created_at, fv.first_at) / 86400.0) AS days,
+			-- greatest() skips NULLs, so the CASE keeps accounts without first value out of the median.
+			CASE WHEN fv.first_at IS NOT NULL THEN greatest(0, date_diff('second', a.created_at, fv.first_at) / 86400.0) END AS days,
 			coalesce(fv.first_at <= a.created_at + ${window}, false) AS on_time,
 			a.created_at + ${window} <= CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS judged
 		FROM accounts a LEFT JOIN (

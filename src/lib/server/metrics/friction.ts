@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { MetricDefinition } from './metric.js';
+import { mean, rate } from './rate.js';
+import { topicSql } from './topics.js';
+
+/** Tickets (not deleted), dated by creation, with their topic from the taxonomy and their times in hours. */
+const tickets: MetricDefinition['facts'] = (ctx) => sql`
+	SELECT created_at AS at, account_id, messages, reopened, bot_handoff,
+		${topicSql(ctx.config, sql`tags`, sql`subject`)} AS topic,
+		date_diff('second', created_at, first_reply_at) / 3600.0 AS reply_hours,
+		date_diff('second', created_at, solved_at) / 3600.0 AS resolution_hours
+	FROM tickets WHERE NOT coalesce(deleted, false)`;
+
+/** Ticket volume = tickets created in the range (deleted ones excluded). Break it down by topic with the `ticket_topics` list. */
+export const ticketVolume: MetricDefinition = {
+	id: 'ticket_volume',
+	label: 'Tickets',
+	family: 'friction',
+	formula: 'tickets created in the range, deleted tickets excluded',
+	unit: 'count',
+	direction: 'lower',
+	facts: tickets,
+	aggregate: () => sql`count(*) AS n`,
+	finish: (r) => ({ value: r.n ?? 0, details: { count: r.n ?? 0 } })
+};
+
+/** Messages per ticket = mean `messages` over tickets created in the range that report it. */
+export const messagesPerTicket: MetricDefinition = {
+	id: 'messages_per_ticket',
+	label: 'Messages per ticket',
+	family: 'friction',
+	formula: 'mean messages over tickets with a message count',
+	unit: 'score',
+	direction: 'lower',
+	facts: tickets,
+	aggregate: () => sql`count(messages) AS n, avg(messages) AS avg, stddev_samp(messages) AS sd`,
+	finish: (r) => {
+		const m = mean(r.n ?? 0, r.avg, r.sd);
+		return { value: m.value, details: m };
+	}
+};
+
+/** Reopen rate = reopened tickets ÷ tickets whose reopened flag is known, created in the range. */
+export const reopenRate: MetricDefinition = {
+	id: 'reopen_rate',
+	label: 'Reopen rate',
+	family: 'friction',
+	formula: 'reopened tickets ÷ tickets with a known reopened flag',
+	unit: 'rate',
+	direction: 'lower',
+	facts: tickets,
+	aggregate: () => sql`count(reopened) AS n, count(*) FILTER (WHERE reopened) AS k`,
+	finish: (r) => {
+		const x = rate(r.k ?? 0, r.n ?? 0);
+		return { value: x.value, details: x };
+	}
+};
+
+/** First-reply time = median hours from creation to first reply, over replied tickets created in the range. */
+export const firstReplyHours: MetricDefinition = {
+	id: 'first_reply_hours',
+	label: 'First reply (median hours)',
+	family: 'friction',
+	formula: 'median hours from ticket creation to first reply, over replied tickets',
+	unit: 'hours',
+	direction: 'lower',
+	facts: tickets,
+	aggregate: () => sql`median(reply_hours) AS median, quantile_cont(reply_hours, 0.9) AS p90, count(reply_hours) AS n`,
+	finish: (r) => ({ value: r.median, details: { tickets: r.n ?? 0, p90: r.p90 } })
+};
+
+/** Resolution time = median hours from creation to solved, over solved tickets created in the range. */
+export const resolutionHours: MetricDefinition = {
+	id: 'resolution_hours',
+	label: 'Resolution (median hours)',
+	family: 'friction',
+	formula: 'median hours from ticket creation to solved, over solved tickets',
+	unit: 'hours',
+	direction: 'lower',
+	facts: tickets,
+	aggregate: () => sql`median(resolution_hours) AS median, quantile_cont(resolution_hours, 0.9) AS p90, count(resolution_hours) AS n`,
+	finish: (r) => ({ value: r.median, details: { tickets: r.n ?? 0, p90: r.p90 } })
+};
+
+/** Reopen rate of bot→human handoffs = reopened ÷ known-flag tickets among those with `bot_handoff`. */
+export const botHandoffReopenRate: MetricDefinition = {
+	id: 'bot_handoff_reopen_rate',
+	label: 'Reopen rate of bot handoffs',
+	family: 'bot',
+	formula: 'reopened tickets ÷ tickets with a known reopened flag, among bot→human handoffs',
+	unit: 'rate',
+	direction: 'lower',
+	facts: tickets,
+	aggregate: () => sql`count(reopened) FILTER (WHERE bot_handoff) AS n, count(*) FILTER (WHERE bot_handoff AND reopened) AS k`,
+	finish: (r) => {
+		const x = rate(r.k ?? 0, r.n ?? 0);
+		return { value: x.value, details: x };
+	}
+};
