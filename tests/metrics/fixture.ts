@@ -38,11 +38,33 @@ export async function loadFixture(db: Database): Promise<void> {
 		('f10', 'u9', 'A4', 'Account Created', '2024-03-20 00:00:00'),
 		('f11', 'u9', 'A4', 'User Invited', '2024-03-21 00:00:00'),
 		('f12', 'u9', 'A4', 'Integration Connected', '2024-03-22 12:00:00')`);
-	await db.query(`INSERT INTO tickets (ticket_id, account_id, requester_id, created_at, deleted) VALUES
-		('T1', 'A1', 'u1', '2024-03-02 10:30:00', false),
-		('T2', 'A3', 'u5', '2024-04-01 08:00:00', false),
-		('T3', NULL, 'ext-9', '2024-04-03 09:00:00', false),
-		('T9', 'A2', 'u3', '2024-03-06 08:00:00', true)`);
+	await db.query(`INSERT INTO tickets (ticket_id, account_id, requester_id, created_at, first_reply_at, solved_at, subject, tags, messages, reopened, bot_handoff, deleted) VALUES
+		('T1', 'A1', 'u1', '2024-03-02 10:30:00', '2024-03-02 12:30:00', '2024-03-03 12:30:00', 'SSO login loops', ['login'], 4, true, false, false),
+		('T2', 'A3', 'u5', '2024-04-01 08:00:00', '2024-04-01 09:00:00', '2024-04-01 13:00:00', 'Invoice is wrong', ['Billing'], 2, false, true, false),
+		('T3', NULL, 'ext-9', '2024-04-03 09:00:00', NULL, NULL, 'A question', [], NULL, NULL, false, false),
+		('T9', 'A2', 'u3', '2024-03-06 08:00:00', NULL, NULL, 'Deleted', [], 9, true, false, true)`);
+	await db.query(`INSERT INTO events (event_id, user_id, account_id, event, timestamp, page, properties) VALUES
+		('b1', 'u3', 'A2', 'Bot Answer Flagged', '2024-03-05 23:52:00', NULL, NULL),
+		('p1', 'u9', 'A4', 'Page Viewed', '2024-03-25 09:00:40', '/settings/sso', NULL),
+		('p2', 'u9', 'A4', 'Page Viewed', '2024-03-25 09:01:20', '/settings/sso', NULL),
+		('p3', 'u9', 'A4', 'Page Viewed', '2024-03-25 09:10:00', '/settings/sso', NULL),
+		('p4', 'u9', 'A4', 'Page Viewed', '2024-03-25 09:20:00', '/billing', NULL),
+		('p5', 'u9', 'A4', 'Page Viewed', '2024-03-25 09:22:30', '/billing', NULL),
+		('p6', 'u9', 'A4', 'Page Viewed', '2024-03-25 09:23:00', '/billing', NULL),
+		('r1', 'u1', 'A1', 'Automation Run', '2024-03-10 10:00:00', NULL, '{"automation":"validate_credentials"}'),
+		('r2', 'u1', 'A1', 'Automation Run', '2024-03-10 10:20:00', NULL, '{"automation":"validate_credentials"}'),
+		('r3', 'u1', 'A1', 'Automation Run', '2024-03-10 10:40:00', NULL, '{"automation":"validate_credentials"}'),
+		('r4', 'u1', 'A1', 'Automation Run', '2024-03-10 10:50:00', NULL, '{"automation":"validate_credentials"}'),
+		('r5', 'u3', 'A2', 'Automation Run', '2024-03-10 10:00:00', NULL, '{"automation":"resend_invite"}'),
+		('r6', 'u3', 'A2', 'Automation Run', '2024-03-10 12:00:00', NULL, '{"automation":"resend_invite"}'),
+		('o1', 'u5', 'A3', 'Integration Version Outdated', '2024-03-20 00:00:00', NULL, '{"integration":"salesforce"}')`);
+	await db.query(`UPDATE events SET page = '/settings/sso' WHERE event_id = 'e6'`);
+	await db.query(`INSERT INTO kb_articles (article_id, title, feature_area, owner, last_reviewed_at, body) VALUES
+		('KB1', 'Fix SSO loops', 'sso', 'Ana', '2024-02-01 00:00:00', '# Fix SSO loops\n## Symptoms\nx\n## Why it happens\nx\n## Fix\nx\n## Verify\nx\n## Escalate\nx'),
+		('KB2', 'Invoices', 'billing', NULL, '2024-03-15 00:00:00', '## Symptoms\nx\n## Why it happens\nx\n## Fix\nx\n## Verify\nx\n## Escalate\nx'),
+		('KB3', 'API limits', 'api', 'Ben', '2024-01-01 00:00:00', '## Symptoms\nx\n## Why it happens\nx\n## Fix\nx\n## Escalate\nx')`);
+	await db.query(`INSERT INTO releases (release_id, released_at, feature_area, ui_change) VALUES
+		('R1', '2024-03-01 00:00:00', 'sso', true), ('R2', '2024-03-01 00:00:00', 'billing', false), ('R3', '2023-12-01 00:00:00', 'api', false)`);
 	await db.query(`INSERT INTO surveys (response_id, account_id, user_id, ticket_id, kind, score, context, timestamp) VALUES
 		('c1', 'A1', 'u1', NULL, 'csat', 5, 'self_service', '2024-03-01 11:00:00'),
 		('c2', 'A2', 'u3', NULL, 'csat', 3, 'self_service', '2024-03-06 01:00:00'),

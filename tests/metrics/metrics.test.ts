@@ -80,6 +80,46 @@ describe('metrics on the hand-made fixture (see fixture.ts)', () => {
 		expect(m.activation_cliff_step).toBe('Workflow Triggered');
 	});
 
+	it('ticket friction: volume, messages, reopens, reply and resolution times', async () => {
+		// T1, T2, T3 (T9 is deleted). Messages 4 and 2 (T3 unknown) → 3. Reopened: T1 of T1, T2 (T3 unknown) → 0.5.
+		// First reply 2 h (T1) and 1 h (T2) → median 1.5 h; solved after 26 h and 5 h → median 15.5 h.
+		const m = await metrics();
+		expect([m.ticket_volume, m.messages_per_ticket, m.reopen_rate, m.first_reply_hours, m.resolution_hours]).toEqual([3, 3, 0.5, 1.5, 15.5]);
+		expect(m.bot_handoff_reopen_rate).toBe(0); // T2, the only handoff, was not reopened
+	});
+
+	it('knowledge base: staleness against releases and the five-section format', async () => {
+		// KB1 (sso) reviewed 1 Feb, before R1 touched sso on 1 Mar: stale. KB2 reviewed after R2; KB3 after R3.
+		// Healthy: KB1 only (KB2 has no owner, KB3 lacks the Verify section) → 1 / 3.
+		const m = await metrics();
+		expect(m.stale_articles).toBe(1);
+		expect(m.kb_article_health).toBeCloseTo(1 / 3, 10);
+		expect(m.details.kb_article_health).toMatchObject({ no_owner: 1, missing_sections: 1 });
+	});
+
+	it('bot quality, confusion bursts and repeating automations', async () => {
+		const m = await metrics();
+		expect(m.bot_flags_per_1000).toBe(1000); // one flag on the one bot conversation
+		// u9 views /settings/sso at 09:00:00, 09:00:40, 09:01:20 (a burst), again at 09:10 (alone);
+		// /billing at 09:20:00, 09:22:30, 09:23:00 (only two within any two minutes).
+		expect(m.confusion_bursts).toBe(1);
+		expect(m.details.confusion_bursts).toEqual({ bursts: 1, accounts: 1, users: 1 });
+		// A1's validate_credentials runs 10:00, 10:20, 10:40 (3 within an hour), 10:50 (same run); A2's two runs are 2 h apart.
+		expect(m.repeat_automation_accounts).toBe(1);
+	});
+
+	it('milestone levels at the end of the range, with a revoked milestone', async () => {
+		// A1: invited + integrated (level 1 complete), no dashboard → 1. A2: no invite → 0.
+		// A3: invited and integrated, but the integration went outdated on 20 Mar → 0, one milestone lost.
+		// A4: invited + integrated → 1. A5: nothing → 0. Mean (1 + 0 + 0 + 1 + 0) / 5 = 0.4.
+		const m = await metrics();
+		expect(m.milestone_level).toBeCloseTo(0.4, 10);
+		expect(m.details.milestone_level).toEqual({ accounts: 5, by_level: [3, 2, 0, 0], lost_a_milestone: 1 });
+		// As of 15 Mar (before the outdated event) A3 still held its integration and is at level 1.
+		const before = await metrics({ asOf: '2024-03-15' });
+		expect(before.details.milestone_level).toMatchObject({ accounts: 3, by_level: [1, 2, 0, 0] });
+	});
+
 	it('filters by plan: only pro accounts (A1, A4)', async () => {
 		const m = await metrics({ plan: 'pro' });
 		expect(m.deflection_rate).toBeCloseTo(2 / 3, 10); // S1, S2, S5 of A1: S1 and S5 deflected
