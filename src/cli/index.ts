@@ -31,6 +31,7 @@ interface Opts {
 	metric?: string;
 	trend?: string;
 	by?: string;
+	list?: string;
 }
 
 const program = new Command('adoption')
@@ -80,7 +81,7 @@ command<[]>('generate', 'write a realistic sample data set with planted effects 
 
 command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	metricsCommand(
-		{ db: o.db, from: o.from, to: o.to, plan: o.plan, segment: o.segment, region: o.region, csm: o.csm, cohort: o.cohort, asOf: o.asOf, metric: o.metric, trend: o.trend, by: o.by },
+		{ db: o.db, from: o.from, to: o.to, plan: o.plan, segment: o.segment, region: o.region, csm: o.csm, cohort: o.cohort, asOf: o.asOf, metric: o.metric, trend: o.trend, by: o.by, list: o.list },
 		makeOutput(!!o.json)
 	)
 )
@@ -94,7 +95,8 @@ command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	.option('--as-of <date>', 'treat this UTC day as the end of the data')
 	.option('--metric <ids>', 'only these metrics (comma-separated ids)')
 	.option('--trend <grain>', 'also each metric per day, week or month')
-	.option('--by <dimension>', 'also each metric per plan, segment, region, csm or cohort');
+	.option('--by <dimension>', 'also each metric per plan, segment, region, csm or cohort')
+	.option('--list <name>', 'a list to act on instead: zero_result_queries, stale_articles, topics_trending, confusion_accounts, repeat_automations, activation_funnel, missed_first_value');
 
 command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
 	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))

@@ -2,6 +2,8 @@ import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { DIMENSIONS, GRAINS, type Dimension, type Grain, type GroupBy } from '../lib/server/metrics/engine.js';
 import { filtersSchema } from '../lib/server/metrics/filters.js';
+import { resolveRange } from '../lib/server/metrics/filters.js';
+import { listById, LISTS, runList } from '../lib/server/metrics/lists.js';
 import { computeMetrics, METRICS } from '../lib/server/metrics/registry.js';
 import { CliError, type Output } from './output.js';
 
@@ -19,11 +21,14 @@ export interface MetricsOpts {
 	metric?: string;
 	trend?: string;
 	by?: string;
+	list?: string;
 }
 
 /** `adoption metrics [--from D] [--to D] [--plan P] [--segment S] [--region R] [--csm C] [--cohort YYYY-MM] [--as-of D]`. */
 export async function metricsCommand(opts: MetricsOpts, out: Output) {
-	const { db: dbPath, metric, trend, by, ...raw } = opts;
+	const { db: dbPath, metric, trend, by, list, ...raw } = opts;
+	const listDef = list === undefined ? undefined : listById(list);
+	if (list !== undefined && !listDef) throw new CliError(`unknown list '${list}': use one of ${LISTS.map((l) => l.id).join(', ')}`, 2);
 	if (trend && !(GRAINS as readonly string[]).includes(trend)) throw new CliError(`--trend must be one of ${GRAINS.join(', ')}, not '${trend}'`, 2);
 	if (by && !(DIMENSIONS as readonly string[]).includes(by)) throw new CliError(`--by must be one of ${DIMENSIONS.join(', ')}, not '${by}'`, 2);
 	if (trend && by) throw new CliError('use --trend or --by, not both', 2);
@@ -39,6 +44,14 @@ export async function metricsCommand(opts: MetricsOpts, out: Output) {
 	const config = loadConfig();
 	const db = await openDatabase(dbPath);
 	try {
+		if (listDef) {
+			const result = await runList(listDef, { db: db.kysely, config, filters: parsed.data, range: await resolveRange(db.kysely, parsed.data) });
+			out.result(result);
+			out.info(`${listDef.label}: ${listDef.description}`);
+			if (result.rows.length) console.table(result.rows.slice(0, 25));
+			else out.info('  (none)');
+			return;
+		}
 		const report = await computeMetrics(db.kysely, config, parsed.data, ids, group);
 		out.result(report);
 		out.info(`Range ${report.range.from ?? 'start'} → ${report.range.to} (end of data ${report.range.end_of_data ?? '—'})`);

@@ -4,7 +4,7 @@ import { METRICS, type MetricsReport } from './registry.js';
 
 const csvCell = (v: unknown) => {
 	if (v === null || v === undefined) return '';
-	const s = String(v);
+	const s = Array.isArray(v) ? v.join(';') : String(v);
 	return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
@@ -30,4 +30,11 @@ export function groupsCsv(def: MetricDefinition, groups: GroupResult[]): string 
 		return [g.group, g.value, d.numerator, d.denominator, d.interval?.[0], d.interval?.[1]];
 	});
 	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/** Rows of a list as CSV, columns in the first row's order. */
+export function rowsCsv(rows: Record<string, unknown>[]): string {
+	if (!rows.length) return '\n';
+	const header = Object.keys(rows[0]);
+	return [header, ...rows.map((r) => header.map((h) => r[h]))].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
