@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { resolveDbPath } from '../lib/server/db/connection.js';
+import { cohortsCommand } from './cohorts.js';
 import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
 import { loadCommand } from './load.js';
@@ -32,6 +33,7 @@ interface Opts {
 	trend?: string;
 	by?: string;
 	list?: string;
+	weeks?: string;
 }
 
 const program = new Command('adoption')
@@ -97,6 +99,18 @@ command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	.option('--trend <grain>', 'also each metric per day, week or month')
 	.option('--by <dimension>', 'also each metric per plan, segment, region, csm or cohort')
 	.option('--list <name>', 'a list to act on instead: zero_result_queries, stale_articles, topics_trending, confusion_accounts, repeat_automations, activation_funnel, missed_first_value');
+
+command<[string]>('cohorts <view>', 'signup-month cohorts: activation or retention by week since signup, or the TTFV distribution', (view, o) =>
+	cohortsCommand(view, { ...o, db: o.db } as never, makeOutput(!!o.json))
+)
+	.option('--weeks <n>', 'weeks since signup to show', '12')
+	.option('--from <date>', 'first signup day (YYYY-MM-DD)')
+	.option('--to <date>', 'last signup day (YYYY-MM-DD)')
+	.option('--plan <plan>', 'only accounts on this plan')
+	.option('--segment <segment>', 'only accounts in this segment')
+	.option('--region <region>', 'only accounts in this region')
+	.option('--csm <name>', 'only accounts of this CSM')
+	.option('--as-of <date>', 'treat this UTC day as the end of the data');
 
 command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
 	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))

@@ -1,0 +1,37 @@
+import { loadConfig } from '../lib/server/config/config.js';
+import { openDatabase } from '../lib/server/db/connection.js';
+import { cohortMatrix, ttfvDistribution } from '../lib/server/metrics/cohorts.js';
+import { filtersSchema, resolveRange } from '../lib/server/metrics/filters.js';
+import { CliError, type Output } from './output.js';
+
+export const COHORT_VIEWS = ['activation', 'retention', 'ttfv'] as const;
+
+/** `adoption cohorts activation|retention|ttfv [--weeks N] [filters]`: signup-month cohort tables for analysts. */
+export async function cohortsCommand(view: string, opts: { db: string; weeks?: string } & Record<string, string | undefined>, out: Output) {
+	if (!(COHORT_VIEWS as readonly string[]).includes(view)) throw new CliError(`unknown cohort view '${view}': use ${COHORT_VIEWS.join(', ')}`, 2);
+	const weeks = opts.weeks === undefined ? 12 : Number(opts.weeks);
+	if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new CliError(`--weeks must be a whole number from 1 to 104, not '${opts.weeks}'`, 2);
+	const raw = Object.fromEntries(['from', 'to', 'plan', 'segment', 'region', 'csm', 'asOf'].filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+	const parsed = filtersSchema.safeParse(raw);
+	if (!parsed.success) throw new CliError(`--${String(parsed.error.issues[0].path[0])}: ${parsed.error.issues[0].message}`, 2);
+	const db = await openDatabase(opts.db);
+	try {
+		const ctx = { db: db.kysely, config: loadConfig(), filters: parsed.data, range: await resolveRange(db.kysely, parsed.data) };
+		if (view === 'ttfv') {
+			const d = await ttfvDistribution(ctx);
+			out.result({ view, range: ctx.range, filters: ctx.filters, ...d });
+			out.info(['cohort  ', 'accounts', ...d.buckets, 'not yet'].join(' | '));
+			for (const c of d.cohorts) out.info([c.cohort.padEnd(8), String(c.accounts).padStart(8), ...d.buckets.map((b) => String(c.buckets[b]).padStart(b.length)), String(c.not_yet).padStart(7)].join(' | '));
+			return;
+		}
+		const m = await cohortMatrix(ctx, view as 'activation' | 'retention', weeks);
+		out.result({ view, range: ctx.range, filters: ctx.filters, ...m });
+		out.info(`${view === 'activation' ? 'Reached first value by' : 'Active in'} week n since signup (share of the cohort's accounts whose week n has ended)`);
+		out.info(['cohort  ', 'accounts', ...Array.from({ length: weeks }, (_, w) => `w${w}`.padStart(4))].join(' '));
+		for (const c of m.cohorts) {
+			out.info([c.cohort.padEnd(8), String(c.accounts).padStart(8), ...c.cells.map((x) => (x.value === null ? '   ·' : `${Math.round(x.value * 100)}%`.padStart(4)))].join(' '));
+		}
+	} finally {
+		db.close();
+	}
+}
