@@ -1,7 +1,8 @@
 import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { cohortMatrix, ttfvDistribution } from '../lib/server/metrics/cohorts.js';
-import { filtersSchema, resolveRange } from '../lib/server/metrics/filters.js';
+import { metricContext } from '../lib/server/metrics/context.js';
+import { filtersSchema } from '../lib/server/metrics/filters.js';
 import { CliError, type Output } from './output.js';
 
 export const COHORT_VIEWS = ['activation', 'retention', 'ttfv'] as const;
@@ -16,7 +17,7 @@ export async function cohortsCommand(view: string, opts: { db: string; weeks?: s
 	if (!parsed.success) throw new CliError(`--${String(parsed.error.issues[0].path[0])}: ${parsed.error.issues[0].message}`, 2);
 	const db = await openDatabase(opts.db);
 	try {
-		const ctx = { db: db.kysely, config: loadConfig(), filters: parsed.data, range: await resolveRange(db.kysely, parsed.data) };
+		const ctx = await metricContext(db.kysely, loadConfig(), parsed.data);
 		if (view === 'ttfv') {
 			const d = await ttfvDistribution(ctx);
 			out.result({ view, range: ctx.range, filters: ctx.filters, ...d });

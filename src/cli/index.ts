@@ -34,6 +34,7 @@ interface Opts {
 	by?: string;
 	list?: string;
 	weeks?: string;
+	skipDerived?: boolean;
 }
 
 const program = new Command('adoption')
@@ -59,8 +60,9 @@ function command<A extends unknown[]>(
 }
 
 command<[string[]]>('load <paths...>', 'load files into their tables (CSV, JSON Lines, Parquet, Segment, Zendesk)', (paths, o) =>
-	loadCommand(paths, { db: o.db, table: o.table, format: o.format }, makeOutput(!!o.json))
+	loadCommand(paths, { db: o.db, table: o.table, format: o.format, skipDerived: o.skipDerived }, makeOutput(!!o.json))
 )
+	.option('--skip-derived', 'do not rebuild the derived tables afterwards (metrics compute from raw data until the next rebuild)')
 	.option('--table <name>', 'the table to load into (default: from the file name)')
 	.option('--format <format>', 'csv, jsonl, parquet, segment or zendesk (default: detected from the content)');
 

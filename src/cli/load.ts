@@ -1,7 +1,9 @@
 import cliProgress from 'cli-progress';
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
+import { refreshDerived, type RefreshTiming } from '../lib/server/derive/refresh.js';
 import { FORMATS, type Format } from '../lib/server/ingest/detect.js';
 import { loadFiles, type FileResult } from '../lib/server/ingest/load.js';
 import { CliError, type Output } from './output.js';
@@ -24,7 +26,7 @@ function expand(paths: string[], out: Output): string[] {
 }
 
 /** `adoption load PATH… [--table NAME] [--format F]`. */
-export async function loadCommand(paths: string[], opts: { db: string; table?: string; format?: string }, out: Output) {
+export async function loadCommand(paths: string[], opts: { db: string; table?: string; format?: string; skipDerived?: boolean }, out: Output) {
 	if (opts.format && !FORMATS.includes(opts.format as Format)) {
 		throw new CliError(`unknown --format '${opts.format}': use one of ${FORMATS.join(', ')}`, 2);
 	}
@@ -40,6 +42,7 @@ export async function loadCommand(paths: string[], opts: { db: string; table?: s
 			: undefined;
 	bar?.start(100, 0, { index: 1, files: paths.length, name: '' });
 	let results: FileResult[];
+	let derived: RefreshTiming[] = [];
 	try {
 		results = await loadFiles(db, paths, {
 			table: opts.table,
@@ -48,11 +51,18 @@ export async function loadCommand(paths: string[], opts: { db: string; table?: s
 				? (p) => bar.update(Math.max(0, Math.round(p.percent)), { index: p.index + 1, files: p.files, name: path.basename(p.file) })
 				: undefined
 		});
+		bar?.stop();
+		// Metrics read precomputed sessions and events from derived tables; rebuild them for the new data.
+		if (!opts.skipDerived && results.some((r) => r.ok)) {
+			out.info('Refreshing derived tables…');
+			derived = await refreshDerived(db, loadConfig());
+		}
 	} finally {
 		bar?.stop();
 		db.close();
 	}
 	for (const r of results) out.info(summary(r));
+	if (derived.length) out.info(`Derived tables rebuilt in ${derived.reduce((a, d) => a + d.seconds, 0).toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`);
 	out.result({
 		files: results.map((r) => ({
 			file: r.file,
@@ -68,7 +78,8 @@ export async function loadCommand(paths: string[], opts: { db: string; table?: s
 			load_id: r.load_id,
 			ok: r.ok,
 			...(r.error ? { error: r.error } : {})
-		}))
+		})),
+		derived_tables: derived
 	});
 	const failed = results.filter((r) => !r.ok);
 	if (failed.length) {

@@ -2,7 +2,7 @@ import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { DIMENSIONS, GRAINS, type Dimension, type Grain, type GroupBy } from '../lib/server/metrics/engine.js';
 import { filtersSchema } from '../lib/server/metrics/filters.js';
-import { resolveRange } from '../lib/server/metrics/filters.js';
+import { metricContext } from '../lib/server/metrics/context.js';
 import { listById, LISTS, runList } from '../lib/server/metrics/lists.js';
 import { computeMetrics, METRICS } from '../lib/server/metrics/registry.js';
 import { CliError, type Output } from './output.js';
@@ -45,7 +45,7 @@ export async function metricsCommand(opts: MetricsOpts, out: Output) {
 	const db = await openDatabase(dbPath);
 	try {
 		if (listDef) {
-			const result = await runList(listDef, { db: db.kysely, config, filters: parsed.data, range: await resolveRange(db.kysely, parsed.data) });
+			const result = await runList(listDef, await metricContext(db.kysely, config, parsed.data));
 			out.result(result);
 			out.info(`${listDef.label}: ${listDef.description}`);
 			if (result.rows.length) console.table(result.rows.slice(0, 25));

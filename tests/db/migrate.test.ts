@@ -18,9 +18,10 @@ describe('migrations', () => {
 		expect(await db.query('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([
 			{ version: 1, name: 'initial' },
 			{ version: 2, name: 'zendesk-segment' },
-			{ version: 3, name: 'truth' }
+			{ version: 3, name: 'truth' },
+			{ version: 4, name: 'derived' }
 		]);
-		expect(LATEST_VERSION).toBe(3);
+		expect(LATEST_VERSION).toBe(4);
 		expect(await db.query('SELECT ticket_id, account_id, deleted, channel_raw FROM tickets')).toEqual([
 			{ ticket_id: 'T1', account_id: 'A1', deleted: false, channel_raw: null }
 		]);
@@ -29,7 +30,7 @@ describe('migrations', () => {
 
 		// Opening a current database applies nothing again.
 		const again = await openDatabase(file, { threads: 1 });
-		expect(await again.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 3 }]);
+		expect(await again.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 4 }]);
 		again.close();
 	});
 

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { migration001 } from './migrations/001-initial.js';
 import { migration002 } from './migrations/002-zendesk-segment.js';
 import { migration003 } from './migrations/003-truth.js';
+import { migration004 } from './migrations/004-derived.js';
 
 /**
  * One schema change. Its statements are frozen once released: later changes are new migrations.
@@ -15,7 +16,7 @@ export interface Migration {
 }
 
 /** Every migration in order; the schema version of a database is the highest one applied. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004];
 
 /** The version a fully migrated database has. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { accountDaysTable } from '../derive/derived.js';
 import type { MetricDefinition } from './metric.js';
 import { rate } from './rate.js';
 
@@ -14,7 +15,11 @@ export const portalAdoptionRate: MetricDefinition = {
 	formula: 'accounts with self-service activity or a ticket ÷ accounts with any activity (event, search or ticket)',
 	unit: 'rate',
 	direction: 'higher',
-	facts: (ctx) => sql`
+	// Account-days when the derived table is fresh (days are whole in a range of whole days), else every row.
+	facts: (ctx) =>
+		ctx.derived?.has(accountDaysTable.name)
+			? sql`SELECT day::TIMESTAMP AS at, account_id, portal FROM derived_account_days`
+			: sql`
 		SELECT timestamp AS at, account_id, true AS portal FROM kb_searches WHERE account_id IS NOT NULL
 		UNION ALL
 		SELECT timestamp, account_id, event IN (${sql.join(ctx.config.selfServiceEvents)}) FROM events WHERE account_id IS NOT NULL

@@ -1,4 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
+import { automationTable, BOT_EVENTS, confusionTable } from '../derive/derived.js';
+import { keyEventsSql } from './keyevents.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
 
 /** Bot wrong-answer reports per 1,000 bot conversations = `Bot Answer Flagged` events ÷ `Bot Conversation Started` events × 1,000. */
@@ -9,7 +11,7 @@ export const botFlagRate: MetricDefinition = {
 	formula: 'Bot Answer Flagged events ÷ Bot Conversation Started events × 1,000',
 	unit: 'per_1000',
 	direction: 'lower',
-	facts: () => sql`SELECT timestamp AS at, account_id, event FROM events WHERE event IN ('Bot Answer Flagged', 'Bot Conversation Started')`,
+	facts: (ctx) => sql`SELECT timestamp AS at, account_id, event FROM (${keyEventsSql(ctx)}) WHERE event IN (${sql.join(BOT_EVENTS)})`,
 	aggregate: () => sql`count(*) FILTER (WHERE event = 'Bot Conversation Started') AS conversations, count(*) FILTER (WHERE event = 'Bot Answer Flagged') AS flagged`,
 	finish: (r) => {
 		const c = r.conversations ?? 0;
@@ -24,17 +26,8 @@ export const botFlagRate: MetricDefinition = {
  * and a new one starts only after a view that does not.
  */
 export function confusionBurstsSql(ctx: MetricContext): RawBuilder<unknown> {
-	const { views, withinMinutes } = ctx.config.confusion;
-	// A window frame takes no parameters: the validated number goes in as a literal.
-	const span = sql.raw(`to_microseconds(${Math.round(withinMinutes * 60e6)})`);
-	return sql`
-		SELECT b.at, b.account_id, b.user_id, b.page FROM (
-			SELECT timestamp AS at, account_id, user_id, page, n, lag(n) OVER (PARTITION BY user_id, page ORDER BY timestamp) AS prev_n
-			FROM (
-				SELECT *, count(*) OVER (PARTITION BY user_id, page ORDER BY timestamp RANGE BETWEEN ${span} PRECEDING AND CURRENT ROW) AS n
-				FROM events WHERE event = 'Page Viewed' AND user_id IS NOT NULL AND page IS NOT NULL
-			)
-		) b WHERE b.n >= ${views} AND coalesce(b.prev_n, 0) < ${views}`;
+	if (ctx.derived?.has(confusionTable.name)) return sql`SELECT * FROM derived_confusion`;
+	return confusionTable.build(ctx.config);
 }
 
 /** Confusion bursts = bursts (see {@link confusionBurstsSql}) in the range; details: how many accounts and users had one. */
@@ -56,18 +49,8 @@ export const confusionBursts: MetricDefinition = {
  * repeats, dated by the run that reaches the threshold: a product problem, not a content one.
  */
 export function repeatAutomationsSql(ctx: MetricContext): RawBuilder<unknown> {
-	const { event, runs, withinHours } = ctx.config.repeatAutomation;
-	const span = sql.raw(`to_microseconds(${Math.round(withinHours * 3600e6)})`);
-	return sql`
-		SELECT b.at, b.account_id, b.automation FROM (
-			SELECT timestamp AS at, account_id, automation, n, lag(n) OVER (PARTITION BY account_id, automation ORDER BY timestamp) AS prev_n
-			FROM (
-				SELECT timestamp, account_id, coalesce(properties ->> '$.automation', '(unnamed)') AS automation,
-					count(*) OVER (PARTITION BY account_id, coalesce(properties ->> '$.automation', '(unnamed)') ORDER BY timestamp
-						RANGE BETWEEN ${span} PRECEDING AND CURRENT ROW) AS n
-				FROM events WHERE event = ${event} AND account_id IS NOT NULL
-			)
-		) b WHERE b.n >= ${runs} AND coalesce(b.prev_n, 0) < ${runs}`;
+	if (ctx.derived?.has(automationTable.name)) return sql`SELECT * FROM derived_automation_repeats`;
+	return automationTable.build(ctx.config);
 }
 
 /** Accounts with repeat automations = accounts where an automation repeated (see {@link repeatAutomationsSql}) in the range. */

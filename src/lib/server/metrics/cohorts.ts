@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { inRange, inScope } from './filters.js';
+import { firstValueSql } from './keyevents.js';
 import type { MetricContext } from './metric.js';
 
 /** One cell of a cohort matrix: of the cohort's accounts whose week has ended, the share that qualifies. */
@@ -45,11 +46,8 @@ export async function cohortMatrix(ctx: MetricContext, kind: 'activation' | 'ret
 		kind === 'retention'
 			? sql`SELECT DISTINCT e.account_id, floor(date_diff('second', a.created_at, e.timestamp) / 604800)::INTEGER AS week
 				FROM events e JOIN a USING (account_id) WHERE e.timestamp >= a.created_at ${qualifying}`
-			: sql`SELECT fv.account_id, w.week FROM (
-					SELECT e.account_id, min(e.timestamp) AS at FROM events e JOIN a USING (account_id)
-					WHERE e.event IN (${sql.join(ctx.config.firstValueEvents)}) GROUP BY e.account_id
-				) fv JOIN a USING (account_id), range(${weeks}) w(week)
-				WHERE fv.at < a.created_at + INTERVAL 7 DAY * (w.week + 1)`;
+			: sql`SELECT fv.account_id, w.week FROM (${firstValueSql(ctx)}) fv JOIN a USING (account_id), range(${weeks}) w(week)
+				WHERE fv.first_at < a.created_at + INTERVAL 7 DAY * (w.week + 1)`;
 	const { rows } = await sql<{ cohort: string; accounts: number; week: number; eligible: number; qualified: number }>`
 		WITH a AS (${cohortAccounts(ctx)}),
 		h AS (${hits}),
@@ -89,9 +87,8 @@ export async function ttfvDistribution(ctx: MetricContext) {
 	);
 	const { rows } = await sql<{ cohort: string; bucket: string | null; n: number }>`
 		WITH a AS (${cohortAccounts(ctx)}),
-		fv AS (SELECT e.account_id, min(e.timestamp) AS at FROM events e JOIN a USING (account_id)
-			WHERE e.event IN (${sql.join(ctx.config.firstValueEvents)}) GROUP BY e.account_id),
-		d AS (SELECT a.cohort, greatest(0, date_diff('second', a.created_at, fv.at) / 86400.0) AS days, fv.at IS NOT NULL AS reached
+		fv AS (${firstValueSql(ctx)}),
+		d AS (SELECT a.cohort, greatest(0, date_diff('second', a.created_at, fv.first_at) / 86400.0) AS days, fv.first_at IS NOT NULL AS reached
 			FROM a LEFT JOIN fv USING (account_id))
 		SELECT cohort, CASE WHEN NOT reached THEN NULL ${bucket} END AS bucket, count(*) AS n FROM d GROUP BY ALL ORDER BY cohort`.execute(ctx.db);
 	const cohorts = new Map<string, { cohort: string; accounts: number; not_yet: number; buckets: Record<string, number> }>();

@@ -16,10 +16,8 @@ export const deflectionRate: MetricDefinition = {
 	unit: 'rate',
 	direction: 'higher',
 	facts: (ctx) => sql`
-		SELECT s.started_at AS at, s.account_id, NOT EXISTS (
-			SELECT 1 FROM tickets t WHERE t.requester_id = s.user_id AND NOT coalesce(t.deleted, false)
-			AND t.created_at > s.last_at AND t.created_at <= s.last_at + to_microseconds(CAST(${ctx.config.windows.deflectionHours} * 3600e6 AS BIGINT))
-		) AS deflected
+		SELECT s.started_at AS at, s.account_id,
+			s.next_ticket_at IS NULL OR s.next_ticket_at > s.last_at + to_microseconds(CAST(${ctx.config.windows.deflectionHours} * 3600e6 AS BIGINT)) AS deflected
 		FROM (${sessionsSql(ctx)}) s`,
 	aggregate: () => sql`count(*) AS sessions, count(*) FILTER (WHERE deflected) AS deflected`,
 	finish: (r) => {

@@ -1,17 +1,15 @@
 import { sql } from 'kysely';
 import type { MetricDefinition } from './metric.js';
 import { mean, rate } from './rate.js';
-import { topicSql } from './topics.js';
 
-/** Tickets (not deleted), dated by creation, with their topic from the taxonomy and their times in hours. */
-const tickets: MetricDefinition['facts'] = (ctx) => sql`
+/** Tickets (not deleted), dated by creation, with their times in hours. (Topics: the `ticket_topics` list.) */
+const tickets: MetricDefinition['facts'] = () => sql`
 	SELECT created_at AS at, account_id, messages, reopened, bot_handoff,
-		${topicSql(ctx.config, sql`tags`, sql`subject`)} AS topic,
 		date_diff('second', created_at, first_reply_at) / 3600.0 AS reply_hours,
 		date_diff('second', created_at, solved_at) / 3600.0 AS resolution_hours
 	FROM tickets WHERE NOT coalesce(deleted, false)`;
 
-/** Ticket volume = tickets created in the range (deleted ones excluded). Break it down by topic with the `ticket_topics` list. */
+/** Ticket volume = tickets created in the range (deleted ones excluded). By topic: the `topics_trending` list. */
 export const ticketVolume: MetricDefinition = {
 	id: 'ticket_volume',
 	label: 'Tickets',

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { keyEventsSql } from './keyevents.js';
 import type { AggregateRow, MetricContext, MetricDefinition } from './metric.js';
 import { rate, type Rate } from './rate.js';
 
@@ -36,20 +37,23 @@ function funnelFacts(ctx: MetricContext) {
 	const { steps, windowDays } = ctx.config.funnel;
 	const windowOf = (i: number) => sql`to_microseconds(CAST(${steps[i].windowDays ?? windowDays} * 86400e6 AS BIGINT))`;
 	const end = ctx.range.end_of_data ?? '9999-12-31T00:00:00Z';
+	// Each account's times of each step event, as sorted lists; step k is the first time after step k−1's.
+	const lists = steps.map((s, i) => sql`list(timestamp ORDER BY timestamp) FILTER (WHERE event = ${s.event}) AS ${sql.raw(`e${i + 1}`)}`);
 	const later = steps.slice(1).map(
-		(s, j) => sql`, s${sql.raw(String(j + 2))} AS (
-			SELECT p.*, (SELECT min(ev.ts) FROM ev WHERE ev.account_id = p.account_id AND ev.event = ${s.event}
-				AND ev.ts > p.${t(j + 1)} AND ev.ts <= p.t1 + ${windowOf(j + 1)}) AS ${t(j + 2)},
-				p.t1 + ${windowOf(j + 1)} > CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS ${sql.raw(`open${j + 2}`)}
-			FROM s${sql.raw(String(j + 1))} p)`
+		(_, j) => sql`, s${sql.raw(String(j + 2))} AS (
+			SELECT *, list_min(list_filter(coalesce(${sql.raw(`e${j + 2}`)}, []), lambda x: x > ${t(j + 1)} AND x <= t1 + ${windowOf(j + 1)})) AS ${t(j + 2)},
+				t1 + ${windowOf(j + 1)} > CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS ${sql.raw(`open${j + 2}`)}
+			FROM s${sql.raw(String(j + 1))})`
 	);
 	return sql`
 		WITH ev AS (
-			SELECT account_id, event, timestamp AS ts FROM events WHERE event IN (${sql.join(steps.map((s) => s.event))}) AND account_id IS NOT NULL
+			SELECT account_id, ${sql.join(lists)} FROM (${keyEventsSql(ctx)})
+			WHERE event IN (${sql.join(steps.map((s) => s.event))}) AND account_id IS NOT NULL GROUP BY account_id
 		), s1 AS (
-			SELECT account_id, min(ts) AS t1 FROM ev WHERE event = ${steps[0].event} GROUP BY account_id
+			SELECT *, list_min(e1) AS t1 FROM ev WHERE e1 IS NOT NULL
 		)${sql.join(later, sql``)}
-		SELECT t1 AS at, * FROM s${sql.raw(String(steps.length))}`;
+		SELECT t1 AS at, account_id, ${sql.join(steps.map((_, i) => t(i + 1)))}, ${sql.join(steps.slice(1).map((_, j) => sql.raw(`open${j + 2}`)))}
+		FROM s${sql.raw(String(steps.length))}`;
 }
 
 /** The funnel from its aggregate row (`c1…cn` completed, `p2…pn` in progress). */

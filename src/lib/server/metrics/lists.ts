@@ -3,6 +3,7 @@ import { confusionBurstsSql, repeatAutomationsSql } from './behaviour.js';
 import { runMetric } from './engine.js';
 import { inRange, inScope } from './filters.js';
 import { activationCliffStep, type Funnel } from './funnel.js';
+import { firstValueSql } from './keyevents.js';
 import { articleFacts } from './knowledge.js';
 import type { MetricContext } from './metric.js';
 import { topicSql } from './topics.js';
@@ -123,10 +124,7 @@ const missedFirstValue: ListDefinition = {
 		return rows(ctx, sql`
 			SELECT a.account_id, a.name, a.plan, a.arr, a.csm, a.created_at, fv.first_at AS first_value_at,
 				date_diff('day', a.created_at, ${dataEnd}) AS days_since_signup
-			FROM accounts a LEFT JOIN (
-				SELECT account_id, min(timestamp) AS first_at FROM events
-				WHERE event IN (${sql.join(ctx.config.firstValueEvents)}) AND account_id IS NOT NULL GROUP BY account_id
-			) fv USING (account_id)
+			FROM accounts a LEFT JOIN (${firstValueSql(ctx)}) fv USING (account_id)
 			WHERE ${inRange(sql`a.created_at`, ctx.range)} AND ${inScope(sql`a.account_id`, ctx.filters)}
 				AND a.created_at + ${window} <= ${dataEnd} AND a.churned_at IS NULL
 				AND (fv.first_at IS NULL OR fv.first_at > a.created_at + ${window})

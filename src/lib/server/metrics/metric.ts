@@ -9,6 +9,8 @@ export interface MetricContext {
 	config: Config;
 	filters: Filters;
 	range: Range;
+	/** Derived tables fresh for this config and data (see `derive/derived.ts`); others are computed on the fly. */
+	derived?: Set<string>;
 }
 
 /** A metric's value (a plain number, a name, or null when undefined, e.g. a zero denominator) and how it was made. */

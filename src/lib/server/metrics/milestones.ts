@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { keyEventsSql } from './keyevents.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
 
 /**
@@ -21,8 +22,8 @@ export function milestoneLevelsSql(ctx: MetricContext): RawBuilder<unknown> {
 	return sql`
 		WITH m(level, name, event, revoked_by) AS (VALUES ${defs}),
 		last AS (
-			SELECT account_id, event, max(timestamp) AS at FROM events
-			WHERE event IN (${sql.join(events)}) AND account_id IS NOT NULL AND timestamp < ${asOf} GROUP BY account_id, event
+			SELECT account_id, event, max(timestamp) AS at FROM (${keyEventsSql(ctx)})
+			WHERE event IN (${sql.join(events)}) AND timestamp < ${asOf} GROUP BY account_id, event
 		),
 		held AS (
 			SELECT a.account_id, m.level, got.at IS NOT NULL AND (lost.at IS NULL OR lost.at < got.at) AS held,

@@ -8,7 +8,8 @@ import { articleHealth, staleArticles } from './knowledge.js';
 import { milestoneLevel } from './milestones.js';
 import { deflectionRate, selfServiceScore } from './deflection.js';
 import { runMetric, type GroupBy, type GroupResult } from './engine.js';
-import { resolveRange, type Filters, type Range } from './filters.js';
+import { metricContext } from './context.js';
+import type { Filters, Range } from './filters.js';
 import { activationCliffStep } from './funnel.js';
 import type { MetricDefinition } from './metric.js';
 import { ces, nps, selfServiceCsat, selfServiceCsatTop2 } from './satisfaction.js';
@@ -71,13 +72,14 @@ export async function computeMetrics(
 	ids?: string[],
 	group?: GroupBy
 ): Promise<MetricsReport> {
-	const range = await resolveRange(db, filters);
+	const base = await metricContext(db, config, filters);
+	const range = base.range;
 	const chosen = ids ? ids.map((id) => metricById(id) ?? unknownMetric(id)) : METRICS;
 	const report: MetricsReport = { range, filters, details: {}, timings_ms: {} };
 	if (group) Object.assign(report, { group, groups: {} });
 	for (const m of chosen) {
 		const t0 = performance.now();
-		const ctx = { db, config, filters, range };
+		const ctx = base;
 		const r = await runMetric(m, ctx);
 		report[m.id] = r.value;
 		report.details[m.id] = r.details;

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { firstValueSql } from './keyevents.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
 import { rate } from './rate.js';
 
@@ -16,10 +17,7 @@ function firstValueFacts(ctx: MetricContext): RawBuilder<unknown> {
 			CASE WHEN fv.first_at IS NOT NULL THEN greatest(0, date_diff('second', a.created_at, fv.first_at) / 86400.0) END AS days,
 			coalesce(fv.first_at <= a.created_at + ${window}, false) AS on_time,
 			a.created_at + ${window} <= CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS judged
-		FROM accounts a LEFT JOIN (
-			SELECT account_id, min(timestamp) AS first_at FROM events
-			WHERE event IN (${sql.join(ctx.config.firstValueEvents)}) AND account_id IS NOT NULL GROUP BY account_id
-		) fv USING (account_id)`;
+		FROM accounts a LEFT JOIN (${firstValueSql(ctx)}) fv USING (account_id)`;
 }
 
 /**

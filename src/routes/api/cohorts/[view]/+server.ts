@@ -1,7 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { loadConfig } from '$lib/server/config/config.js';
 import { cohortMatrix, ttfvDistribution } from '$lib/server/metrics/cohorts.js';
-import { resolveRange } from '$lib/server/metrics/filters.js';
+import { metricContext } from '$lib/server/metrics/context.js';
 import { readDatabase } from '../../../db.server.js';
 import { intParam } from '../../../params.js';
 import { filtersFrom } from '../../metrics/query.js';
@@ -14,7 +14,7 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	const filters = filtersFrom(url, ['weeks']);
 	const weeks = intParam(url, 'weeks', { min: 1, max: 104 }) ?? 12;
 	const body = await readDatabase(async (db) => {
-		const ctx = { db: db.kysely, config: loadConfig(), filters, range: await resolveRange(db.kysely, filters) };
+		const ctx = await metricContext(db.kysely, loadConfig(), filters);
 		const data = view === 'ttfv' ? await ttfvDistribution(ctx) : await cohortMatrix(ctx, view, weeks);
 		return { view, range: ctx.range, filters, ...data };
 	});

@@ -1,7 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { loadConfig } from '$lib/server/config/config.js';
 import { rowsCsv } from '$lib/server/metrics/export.js';
-import { resolveRange } from '$lib/server/metrics/filters.js';
+import { metricContext } from '$lib/server/metrics/context.js';
 import { listById, runList } from '$lib/server/metrics/lists.js';
 import { readDatabase } from '../../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from '../../metrics/query.js';
@@ -14,7 +14,7 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	const filters = filtersFrom(url, ['format']);
 	const format = formatFrom(url);
 	const result = await readDatabase(async (db) =>
-		runList(list, { db: db.kysely, config: loadConfig(), filters, range: await resolveRange(db.kysely, filters) })
+		runList(list, await metricContext(db.kysely, loadConfig(), filters))
 	);
 	return format === 'csv' ? csvResponse(rowsCsv(result.rows), list.id) : json(result);
 };

@@ -2,7 +2,7 @@ import { error, json } from '@sveltejs/kit';
 import { loadConfig } from '$lib/server/config/config.js';
 import { DIMENSIONS, GRAINS, runMetric, type GroupBy } from '$lib/server/metrics/engine.js';
 import { groupsCsv } from '$lib/server/metrics/export.js';
-import { resolveRange } from '$lib/server/metrics/filters.js';
+import { metricContext } from '$lib/server/metrics/context.js';
 import { metricById } from '$lib/server/metrics/registry.js';
 import { readDatabase } from '../../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from '../query.js';
@@ -24,7 +24,7 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	if (by && !(DIMENSIONS as readonly string[]).includes(by)) error(400, `Query parameter 'by' must be one of ${DIMENSIONS.join(', ')}, not '${by}'.`);
 	const group = (trend ? { trend } : by ? { by } : undefined) as GroupBy | undefined;
 	const body = await readDatabase(async (db) => {
-		const ctx = { db: db.kysely, config: loadConfig(), filters, range: await resolveRange(db.kysely, filters) };
+		const ctx = await metricContext(db.kysely, loadConfig(), filters);
 		const overall = await runMetric(def, ctx);
 		const groups = group ? await runMetric(def, ctx, group) : undefined;
 		const definition = { id: def.id, label: def.label, family: def.family, formula: def.formula, unit: def.unit, direction: def.direction };

@@ -1,0 +1,126 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Config } from '../config/config.js';
+import type { Schema } from '../db/schema.js';
+
+/**
+ * The derived tables: per-session, per-account and per-burst facts that metrics would otherwise recompute
+ * from 10 M events on every request. Each is built whole from its `build` SQL and is valid for one config
+ * (`signature`: the settings its SQL depends on) and one state of the data (the latest load).
+ */
+export interface DerivedTable {
+	name: string;
+	signature(config: Config): string;
+	build(config: Config): RawBuilder<unknown>;
+}
+
+/** Bot events, counted by bot quality. */
+export const BOT_EVENTS = ['Bot Conversation Started', 'Bot Answer Flagged'];
+
+/** Every event name the config's first value, funnel and milestones look at, and the bot events. */
+export function keyEventNames(config: Config): string[] {
+	return [
+		...new Set([
+			...BOT_EVENTS,
+			...config.firstValueEvents,
+			...config.funnel.steps.map((s) => s.event),
+			...config.milestones.flatMap((m) => (m.revokedBy ? [m.event, m.revokedBy] : [m.event]))
+		])
+	].sort();
+}
+
+/**
+ * `derived_sessions`: self-service sessions (see `metrics/sessions.ts`) with `next_ticket_at`, the first
+ * ticket by the same user after the session's last activity (deleted tickets left out), found by an ASOF join.
+ */
+export const sessionsTable: DerivedTable = {
+	name: 'derived_sessions',
+	signature: (c) => JSON.stringify({ gap: c.windows.sessionGapMinutes, events: [...c.selfServiceEvents].sort() }),
+	build: (c) => sql`
+		WITH act AS (
+			SELECT user_id, account_id, timestamp AS ts FROM kb_searches WHERE user_id IS NOT NULL
+			UNION ALL
+			SELECT user_id, account_id, timestamp FROM events WHERE event IN (${sql.join(c.selfServiceEvents)}) AND user_id IS NOT NULL
+		), marked AS (
+			SELECT *, CASE WHEN lag(ts) OVER (PARTITION BY user_id ORDER BY ts) > ts - ${sql.raw(`to_microseconds(${Math.round(c.windows.sessionGapMinutes * 60e6)})`)} THEN 0 ELSE 1 END AS starts
+			FROM act
+		), numbered AS (
+			SELECT *, sum(starts) OVER (PARTITION BY user_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session_no FROM marked
+		), s AS (
+			SELECT user_id, arg_min(account_id, ts) AS account_id, min(ts) AS started_at, max(ts) AS last_at FROM numbered GROUP BY user_id, session_no
+		), t AS (
+			SELECT requester_id, created_at FROM tickets WHERE NOT coalesce(deleted, false) AND requester_id IS NOT NULL
+		)
+		SELECT s.user_id, s.account_id, s.started_at, s.last_at, t.created_at AS next_ticket_at
+		FROM s ASOF LEFT JOIN t ON t.requester_id = s.user_id AND t.created_at > s.last_at`
+};
+
+/** `derived_key_events`: the events first value, the funnel and milestones look at (a few per account). */
+export const keyEventsTable: DerivedTable = {
+	name: 'derived_key_events',
+	signature: (c) => JSON.stringify(keyEventNames(c)),
+	// Bot events without an account still count towards bot quality, so rows without one are kept.
+	build: (c) => sql`SELECT account_id, event, timestamp FROM events WHERE event IN (${sql.join(keyEventNames(c))})`
+};
+
+/** `derived_confusion`: confusion bursts (see `metrics/behaviour.ts`). */
+export const confusionTable: DerivedTable = {
+	name: 'derived_confusion',
+	signature: (c) => JSON.stringify(c.confusion),
+	build: (c) => sql`
+		SELECT b.at, b.account_id, b.user_id, b.page FROM (
+			SELECT timestamp AS at, account_id, user_id, page, n, lag(n) OVER (PARTITION BY user_id, page ORDER BY timestamp) AS prev_n
+			FROM (
+				SELECT timestamp, account_id, user_id, page,
+					count(*) OVER (PARTITION BY user_id, page ORDER BY timestamp
+						RANGE BETWEEN ${sql.raw(`to_microseconds(${Math.round(c.confusion.withinMinutes * 60e6)})`)} PRECEDING AND CURRENT ROW) AS n
+				FROM events WHERE event = 'Page Viewed' AND user_id IS NOT NULL AND page IS NOT NULL
+			)
+		) b WHERE b.n >= ${c.confusion.views} AND coalesce(b.prev_n, 0) < ${c.confusion.views}`
+};
+
+/** `derived_automation_repeats`: automations firing repeatedly (see `metrics/behaviour.ts`). */
+export const automationTable: DerivedTable = {
+	name: 'derived_automation_repeats',
+	signature: (c) => JSON.stringify(c.repeatAutomation),
+	build: (c) => {
+		const { event, runs, withinHours } = c.repeatAutomation;
+		return sql`
+			SELECT b.at, b.account_id, b.automation FROM (
+				SELECT timestamp AS at, account_id, automation, n, lag(n) OVER (PARTITION BY account_id, automation ORDER BY timestamp) AS prev_n
+				FROM (
+					SELECT timestamp, account_id, coalesce(properties ->> '$.automation', '(unnamed)') AS automation,
+						count(*) OVER (PARTITION BY account_id, coalesce(properties ->> '$.automation', '(unnamed)') ORDER BY timestamp
+							RANGE BETWEEN ${sql.raw(`to_microseconds(${Math.round(withinHours * 3600e6)})`)} PRECEDING AND CURRENT ROW) AS n
+					FROM events WHERE event = ${event} AND account_id IS NOT NULL
+				)
+			) b WHERE b.n >= ${runs} AND coalesce(b.prev_n, 0) < ${runs}`;
+	}
+};
+
+/**
+ * `derived_account_days`: one row per account and UTC day with any activity (event, search or ticket),
+ * and whether any of it was portal activity (self-service or a ticket): what portal adoption counts.
+ */
+export const accountDaysTable: DerivedTable = {
+	name: 'derived_account_days',
+	signature: (c) => JSON.stringify([...c.selfServiceEvents].sort()),
+	build: (c) => sql`
+		SELECT account_id, day, bool_or(portal) AS portal FROM (
+			SELECT account_id, timestamp::DATE AS day, true AS portal FROM kb_searches WHERE account_id IS NOT NULL
+			UNION ALL
+			SELECT account_id, timestamp::DATE, event IN (${sql.join(c.selfServiceEvents)}) FROM events WHERE account_id IS NOT NULL
+			UNION ALL
+			SELECT account_id, created_at::DATE, true FROM tickets WHERE account_id IS NOT NULL AND NOT coalesce(deleted, false)
+		) GROUP BY account_id, day`
+};
+
+/** Every derived table, in build order. */
+export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, confusionTable, automationTable, accountDaysTable];
+
+/** The derived tables usable now: built from this config, after the latest successful load. */
+export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<Set<string>> {
+	const { rows } = await sql<{ name: string; signature: string; load_id: number | null; latest: number | null }>`
+		SELECT m.name, m.signature, m.load_id, (SELECT max(load_id) FROM loads WHERE outcome = 'ok') AS latest FROM derived_meta m`.execute(db);
+	const bySig = new Map(DERIVED.map((d) => [d.name, d.signature(config)]));
+	return new Set(rows.filter((r) => bySig.get(r.name) === r.signature && r.load_id === r.latest).map((r) => r.name));
+}
