@@ -185,6 +185,15 @@ describe('trends and breakdowns, written once for every metric', () => {
 		]);
 	});
 
+	it('gives the same overall values when computed together with a trend or breakdown', async () => {
+		const plain = await metrics({ from: '2024-02-01' });
+		for (const group of [{ trend: 'week' as const }, { by: 'plan' as const }]) {
+			const grouped = await computeMetrics(db.kysely, config, { from: '2024-02-01' }, undefined, group);
+			for (const def of METRICS) expect(grouped[def.id], `${def.id} with ${JSON.stringify(group)}`).toEqual(plain[def.id]);
+			expect(grouped.groups!.deflection_rate.length).toBeGreaterThan(1);
+		}
+	});
+
 	it('puts days in the reporting time zone, storage staying UTC', async () => {
 		const utc = await runMetric(deflection, await ctx(), { trend: 'day' });
 		expect(utc.map((r) => r.group)).toEqual(['2024-03-01', '2024-03-05', '2024-03-31', '2024-04-01']);

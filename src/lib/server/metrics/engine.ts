@@ -61,3 +61,22 @@ export async function runMetric(def: MetricDefinition, ctx: MetricContext, group
 		GROUP BY __group ORDER BY __group NULLS LAST`.execute(ctx.db);
 	return rows.map(({ __group, ...r }) => ({ group: __group, ...def.finish(r, ctx) }));
 }
+
+/**
+ * A metric overall and per group in one pass over its facts (`GROUPING SETS ((group), ())`): what a
+ * dashboard showing a value with its trend needs, for the cost of the trend alone.
+ */
+export async function runMetricGrouped(def: MetricDefinition, ctx: MetricContext, group: GroupBy): Promise<{ overall: MetricResult; groups: GroupResult[] }> {
+	if ('trend' in group && def.timeless) throw new MetricError(`${def.id} describes the present state: it has no trend`);
+	if ('by' in group && def.accountless) throw new MetricError(`${def.id} is not about accounts: it has no breakdown by ${group.by}`);
+	const where = sql`${def.timeless ? sql`true` : inRange(sql`f.at`, ctx.range)} AND ${def.accountless ? sql`true` : inScope(sql`f.account_id`, ctx.filters)}`;
+	const key = 'trend' in group ? periodSql(ctx, group.trend) : dimensionSql(group.by);
+	const join = 'by' in group ? sql`LEFT JOIN accounts a ON a.account_id = f.account_id` : sql``;
+	const { rows } = await sql<Record<string, number | null> & { __group: string | null; __all: number }>`
+		SELECT ${key} AS __group, grouping(__group) AS __all, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${where}
+		GROUP BY GROUPING SETS ((__group), ()) ORDER BY __all, __group NULLS LAST`.execute(ctx.db);
+	const total = rows.find((r) => r.__all === 1);
+	const groups = rows.filter((r) => r.__all === 0).map(({ __group, __all: _, ...r }) => ({ group: __group, ...def.finish(r, ctx) }));
+	const { __group: _g, __all: _a, ...overall } = total ?? ({} as Record<string, number | null>);
+	return { overall: def.finish(overall, ctx), groups };
+}

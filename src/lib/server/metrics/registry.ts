@@ -7,7 +7,7 @@ import { botHandoffReopenRate, firstReplyHours, messagesPerTicket, reopenRate, r
 import { articleHealth, staleArticles } from './knowledge.js';
 import { milestoneLevel } from './milestones.js';
 import { deflectionRate, selfServiceScore } from './deflection.js';
-import { runMetric, type GroupBy, type GroupResult } from './engine.js';
+import { runMetric, runMetricGrouped, type GroupBy, type GroupResult } from './engine.js';
 import { metricContext } from './context.js';
 import type { Filters, Range } from './filters.js';
 import { activationCliffStep } from './funnel.js';
@@ -80,10 +80,12 @@ export async function computeMetrics(
 	for (const m of chosen) {
 		const t0 = performance.now();
 		const ctx = base;
-		const r = await runMetric(m, ctx);
+		const groupable = group && !(('trend' in group && m.timeless) || ('by' in group && m.accountless));
+		const both = groupable ? await runMetricGrouped(m, ctx, group) : undefined;
+		const r = both?.overall ?? (await runMetric(m, ctx));
 		report[m.id] = r.value;
 		report.details[m.id] = r.details;
-		if (group && !(('trend' in group && m.timeless) || ('by' in group && m.accountless))) report.groups![m.id] = await runMetric(m, ctx, group);
+		if (both) report.groups![m.id] = both.groups;
 		report.timings_ms[m.id] = Math.round((performance.now() - t0) * 10) / 10;
 	}
 	return report;
