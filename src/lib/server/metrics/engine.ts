@@ -35,8 +35,13 @@ function periodSql(ctx: MetricContext, grain: Grain): RawBuilder<unknown> {
 	return sql`strftime(date_trunc(${grain}, ${local}), '%Y-%m-%d')`;
 }
 
-function dimensionSql(by: Dimension): RawBuilder<unknown> {
-	return by === 'cohort' ? sql`strftime(a.created_at, '%Y-%m')` : sql`a.${sql.ref(by)}`;
+/**
+ * The account attribute a breakdown groups by, joined as two private columns only (`__acct`, `__dim`), so
+ * no column of `accounts` clashes with one of the metric's facts.
+ */
+function dimensionJoin(by: Dimension): RawBuilder<unknown> {
+	const dim = by === 'cohort' ? sql`strftime(created_at, '%Y-%m')` : sql.ref(by);
+	return sql`LEFT JOIN (SELECT account_id AS __acct, ${dim} AS __dim FROM accounts) a ON a.__acct = f.account_id`;
 }
 
 /**
@@ -54,8 +59,8 @@ export async function runMetric(def: MetricDefinition, ctx: MetricContext, group
 			SELECT ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f WHERE ${where}`.execute(ctx.db);
 		return def.finish(rows[0] ?? {}, ctx);
 	}
-	const key = 'trend' in group ? periodSql(ctx, group.trend) : dimensionSql(group.by);
-	const join = 'by' in group ? sql`LEFT JOIN accounts a ON a.account_id = f.account_id` : sql``;
+	const key = 'trend' in group ? periodSql(ctx, group.trend) : sql`a.__dim`;
+	const join = 'by' in group ? dimensionJoin(group.by) : sql``;
 	const { rows } = await sql<Record<string, number | null> & { __group: string | null }>`
 		SELECT ${key} AS __group, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${where}
 		GROUP BY __group ORDER BY __group NULLS LAST`.execute(ctx.db);
@@ -70,8 +75,8 @@ export async function runMetricGrouped(def: MetricDefinition, ctx: MetricContext
 	if ('trend' in group && def.timeless) throw new MetricError(`${def.id} describes the present state: it has no trend`);
 	if ('by' in group && def.accountless) throw new MetricError(`${def.id} is not about accounts: it has no breakdown by ${group.by}`);
 	const where = sql`${def.timeless ? sql`true` : inRange(sql`f.at`, ctx.range)} AND ${def.accountless ? sql`true` : inScope(sql`f.account_id`, ctx.filters)}`;
-	const key = 'trend' in group ? periodSql(ctx, group.trend) : dimensionSql(group.by);
-	const join = 'by' in group ? sql`LEFT JOIN accounts a ON a.account_id = f.account_id` : sql``;
+	const key = 'trend' in group ? periodSql(ctx, group.trend) : sql`a.__dim`;
+	const join = 'by' in group ? dimensionJoin(group.by) : sql``;
 	const { rows } = await sql<Record<string, number | null> & { __group: string | null; __all: number }>`
 		SELECT ${key} AS __group, grouping(__group) AS __all, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${where}
 		GROUP BY GROUPING SETS ((__group), ()) ORDER BY __all, __group NULLS LAST`.execute(ctx.db);
