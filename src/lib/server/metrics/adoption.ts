@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { accountDaysTable } from '../derive/derived.js';
 import type { MetricDefinition } from './metric.js';
-import { rate } from './rate.js';
+import { rateResult } from './rate.js';
 
 /**
  * Portal adoption rate = accounts with at least one user with self-service activity (a search, or a
@@ -26,8 +26,5 @@ export const portalAdoptionRate: MetricDefinition = {
 		UNION ALL
 		SELECT created_at, account_id, true FROM tickets WHERE account_id IS NOT NULL AND NOT coalesce(deleted, false)`,
 	aggregate: () => sql`count(DISTINCT account_id) AS active, count(DISTINCT account_id) FILTER (WHERE portal) AS adopted`,
-	finish: (r) => {
-		const x = rate(r.adopted ?? 0, r.active ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.adopted, r.active)
 };

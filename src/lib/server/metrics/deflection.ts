@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { MetricDefinition } from './metric.js';
-import { rate } from './rate.js';
+import { rateResult } from './rate.js';
 import { sessionsSql } from './sessions.js';
 
 /**
@@ -20,10 +20,7 @@ export const deflectionRate: MetricDefinition = {
 			s.next_ticket_at IS NULL OR s.next_ticket_at > s.last_at + to_microseconds(CAST(${ctx.config.windows.deflectionHours} * 3600e6 AS BIGINT)) AS deflected
 		FROM (${sessionsSql(ctx)}) s`,
 	aggregate: () => sql`count(*) AS sessions, count(*) FILTER (WHERE deflected) AS deflected`,
-	finish: (r) => {
-		const x = rate(r.deflected ?? 0, r.sessions ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.deflected, r.sessions)
 };
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { MetricDefinition } from './metric.js';
-import { mean, rate } from './rate.js';
+import { meanResult, rateResult } from './rate.js';
 
 /** Tickets (not deleted), dated by creation, with their times in hours. (Topics: the `ticket_topics` list.) */
 const tickets: MetricDefinition['facts'] = () => sql`
@@ -32,10 +32,7 @@ export const messagesPerTicket: MetricDefinition = {
 	direction: 'lower',
 	facts: tickets,
 	aggregate: () => sql`count(messages) AS n, avg(messages) AS avg, stddev_samp(messages) AS sd`,
-	finish: (r) => {
-		const m = mean(r.n ?? 0, r.avg, r.sd);
-		return { value: m.value, details: m };
-	}
+	finish: (r) => meanResult(r.n, r.avg, r.sd)
 };
 
 /** Reopen rate = reopened tickets ÷ tickets whose reopened flag is known, created in the range. */
@@ -48,10 +45,7 @@ export const reopenRate: MetricDefinition = {
 	direction: 'lower',
 	facts: tickets,
 	aggregate: () => sql`count(reopened) AS n, count(*) FILTER (WHERE reopened) AS k`,
-	finish: (r) => {
-		const x = rate(r.k ?? 0, r.n ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.k, r.n)
 };
 
 /** First-reply time = median hours from creation to first reply, over replied tickets created in the range. */
@@ -90,8 +84,5 @@ export const botHandoffReopenRate: MetricDefinition = {
 	direction: 'lower',
 	facts: tickets,
 	aggregate: () => sql`count(reopened) FILTER (WHERE bot_handoff) AS n, count(*) FILTER (WHERE bot_handoff AND reopened) AS k`,
-	finish: (r) => {
-		const x = rate(r.k ?? 0, r.n ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.k, r.n)
 };

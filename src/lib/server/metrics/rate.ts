@@ -41,3 +41,15 @@ export function mean(count: number, avg: number | null, sd: number | null): Mean
 	const half = count > 1 && sd !== null ? (1.96 * sd) / Math.sqrt(count) : null;
 	return { value: avg, count, interval: half === null ? null : [avg - half, avg + half] };
 }
+
+/** A metric result whose value is the rate k of n, with the rate (numerator, denominator, interval) as its details. */
+export function rateResult(k: number | null, n: number | null): { value: number | null; details: Rate } {
+	const r = rate(k ?? 0, n ?? 0);
+	return { value: r.value, details: r };
+}
+
+/** A metric result whose value is a sample mean, with the {@link Mean} as its details. */
+export function meanResult(count: number | null, avg: number | null, sd: number | null): { value: number | null; details: Mean } {
+	const m = mean(count ?? 0, avg, sd);
+	return { value: m.value, details: m };
+}

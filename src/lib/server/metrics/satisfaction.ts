@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { MetricDefinition } from './metric.js';
-import { mean, rate } from './rate.js';
+import { meanResult, rateResult } from './rate.js';
 
 /** Survey answers of one kind (and context), without those about deleted tickets (they leave every metric). */
 const answers = (kind: 'csat' | 'ces' | 'nps', context?: string) => () => sql`
@@ -20,10 +20,7 @@ export const selfServiceCsat: MetricDefinition = {
 	direction: 'higher',
 	facts: answers('csat', 'self_service'),
 	aggregate: meanAggregate,
-	finish: (r) => {
-		const m = mean(r.n ?? 0, r.avg, r.sd);
-		return { value: m.value, details: m };
-	}
+	finish: (r) => meanResult(r.n, r.avg, r.sd)
 };
 
 /** Self-service CSAT, top two boxes = share of self-service `csat` answers scoring 4 or 5. */
@@ -36,10 +33,7 @@ export const selfServiceCsatTop2: MetricDefinition = {
 	direction: 'higher',
 	facts: answers('csat', 'self_service'),
 	aggregate: () => sql`count(*) AS n, count(*) FILTER (WHERE score >= 4) AS top2`,
-	finish: (r) => {
-		const x = rate(r.top2 ?? 0, r.n ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.top2, r.n)
 };
 
 /** CES = mean 1–7 score of `ces` surveys (7 = very easy). */
@@ -52,10 +46,7 @@ export const ces: MetricDefinition = {
 	direction: 'higher',
 	facts: answers('ces'),
 	aggregate: meanAggregate,
-	finish: (r) => {
-		const m = mean(r.n ?? 0, r.avg, r.sd);
-		return { value: m.value, details: m };
-	}
+	finish: (r) => meanResult(r.n, r.avg, r.sd)
 };
 
 /** NPS = % promoters (9–10) − % detractors (0–6) of `nps` surveys, from −100 to 100. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { MetricDefinition } from './metric.js';
-import { rate } from './rate.js';
+import { rateResult } from './rate.js';
 
 const searches = () => sql`SELECT timestamp AS at, account_id, results, clicked_article_id FROM kb_searches`;
 
@@ -14,10 +14,7 @@ export const kbSearchSuccess: MetricDefinition = {
 	direction: 'higher',
 	facts: searches,
 	aggregate: () => sql`count(*) AS searches, count(*) FILTER (WHERE results >= 1 AND clicked_article_id IS NOT NULL) AS successful`,
-	finish: (r) => {
-		const x = rate(r.successful ?? 0, r.searches ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.successful, r.searches)
 };
 
 /** Zero-result search rate = searches with 0 results ÷ all searches in the range (an unknown result count is not zero). */
@@ -30,8 +27,5 @@ export const zeroResultRate: MetricDefinition = {
 	direction: 'lower',
 	facts: searches,
 	aggregate: () => sql`count(*) AS searches, count(*) FILTER (WHERE results = 0) AS zero`,
-	finish: (r) => {
-		const x = rate(r.zero ?? 0, r.searches ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.zero, r.searches)
 };

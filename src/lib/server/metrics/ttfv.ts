@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { firstValueSql } from './keyevents.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
-import { rate } from './rate.js';
+import { rateResult } from './rate.js';
 
 /**
  * Accounts, dated by signup (`at` = `created_at`), with the days to their first first-value event (any of
@@ -51,8 +51,5 @@ export const ttfvWithin30d: MetricDefinition = {
 	direction: 'higher',
 	facts: firstValueFacts,
 	aggregate: () => sql`count(*) FILTER (WHERE judged) AS eligible, count(*) FILTER (WHERE judged AND on_time) AS hit`,
-	finish: (r) => {
-		const x = rate(r.hit ?? 0, r.eligible ?? 0);
-		return { value: x.value, details: x };
-	}
+	finish: (r) => rateResult(r.hit, r.eligible)
 };
