@@ -82,7 +82,7 @@ async function open(conn: DuckDBConnection, file: string, d: Detected, loadId: n
 function sha256(file: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const hash = createHash('sha256');
-		fs.createReadStream(file)
+		fs.createReadStream(file, { highWaterMark: 1 << 20 })
 			.on('data', (chunk) => hash.update(chunk))
 			.on('error', reject)
 			.on('end', () => resolve(hash.digest('hex')));

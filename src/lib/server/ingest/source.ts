@@ -12,6 +12,12 @@ import { ident, lit } from './sql.js';
  */
 export interface Source {
 	relation: string;
+	/**
+	 * The same records without their positions (`__ord` 0): `WITH ORDINALITY` makes DuckDB's CSV and JSON
+	 * scans single-threaded, so a clean file is checked and inserted from this, and `relation` is read only
+	 * when something must be reported by line.
+	 */
+	fastRelation?: string;
 	/** Supplied contract columns → the DuckDB type the reader gives them. */
 	columns: Map<string, string>;
 	/** Columns of the file that are not in the contract (kept out of the tables, reported). */
@@ -148,6 +154,7 @@ export async function openCsv(conn: DuckDBConnection, file: string, spec: TableS
 	const columns = new Map([...matched].map(([n]) => [n, 'VARCHAR']));
 	return {
 		relation: `SELECT ${projection(matched)}, ordinality AS __ord FROM ${reader} WITH ORDINALITY`,
+		fastRelation: `SELECT ${projection(matched)}, 0::BIGINT AS __ord FROM ${reader}`,
 		columns,
 		ignored,
 		lines: { kind: 'csv', reader, allColumns: cols.map((c) => c.name), rejectsTable: '__csv_rejects' }
@@ -172,6 +179,7 @@ export async function openJsonl(conn: DuckDBConnection, file: string, spec: Tabl
 	const reader = `read_json(${lit(file)}, format = 'newline_delimited', ignore_errors = true, columns = {${typed.join(', ')}})`;
 	return {
 		relation: `SELECT ${projection(matched)}, ordinality AS __ord FROM ${reader} WITH ORDINALITY`,
+		fastRelation: `SELECT ${projection(matched)}, 0::BIGINT AS __ord FROM ${reader}`,
 		columns,
 		ignored,
 		lines: { kind: 'ordinal' },

@@ -21,7 +21,8 @@ export function parseExpr(col: ColumnSpec, r: string, t: string): string {
 		case 'timestamp':
 			// Via TIMESTAMPTZ so an offset is honoured (a plain TIMESTAMP cast drops it); the session is UTC,
 			// so a value without an offset is UTC.
-			if (isText(t) || t === 'JSON') return `TRY_CAST(TRY_CAST(${blankToNull} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+			// The TIMESTAMPTZ holds UTC microseconds: rebuilding the TIMESTAMP from them skips ICU and is ~2× faster.
+			if (isText(t) || t === 'JSON') return `make_timestamp(epoch_us(TRY_CAST(${blankToNull} AS TIMESTAMPTZ)))`;
 			if (t.startsWith('TIMESTAMP') || t === 'DATE') return `CAST(${r} AS TIMESTAMP)`;
 			return `CAST(NULL AS TIMESTAMP)`;
 		case 'date':
@@ -39,7 +40,8 @@ export function parseExpr(col: ColumnSpec, r: string, t: string): string {
 		case 'json':
 			// json() minifies, so the same object written with other spacing compares equal on re-load.
 			if (t === 'JSON') return `CASE WHEN json_type(${r}) = 'OBJECT' THEN json(${r}) END`;
-			if (isText(t)) return `CASE WHEN json_valid(${blankToNull}) AND json_type(${blankToNull}::JSON) = 'OBJECT' THEN json(${blankToNull}) END`;
+			// One validating parse (TRY_CAST) rather than json_valid + a cast + json_type.
+			if (isText(t)) return `CASE WHEN json_type(TRY_CAST(${blankToNull} AS JSON)) = 'OBJECT' THEN json(${blankToNull}) END`;
 			if (t.startsWith('STRUCT') || t.startsWith('MAP')) return `to_json(${r})`;
 			return `CAST(NULL AS JSON)`;
 		case 'list':
