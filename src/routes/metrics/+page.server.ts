@@ -1,0 +1,75 @@
+import { loadConfig } from '$lib/server/config/config.js';
+import { TablesRepository } from '$lib/server/db/repositories/tables.repository.js';
+import type { GroupResult } from '$lib/server/metrics/engine.js';
+import { LISTS } from '$lib/server/metrics/lists.js';
+import { computeMetrics, METRICS } from '$lib/server/metrics/registry.js';
+import type { MetricSummary, TrendPoint } from '$lib/components/kpi/kpi.js';
+import type { FunnelData } from '$lib/components/charts/options.js';
+import { readDatabase } from '../db.server.js';
+import { KPI_IDS } from './dashboard.js';
+import { parseFilters } from './filters.server.js';
+import { filterOptions } from './options.server.js';
+import type { PageServerLoad } from './$types';
+
+/** Five significant digits: plenty for a chart, and a third of the bytes of a full double. */
+const round = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(5)) : null);
+
+/** A period's result as a chart point: the value, its interval's ends and its sample size where the details have them. */
+function trendPoint(g: GroupResult): TrendPoint {
+	const d = g.details as Record<string, unknown>;
+	const ci = Array.isArray(d.interval) ? (d.interval as [number, number]) : null;
+	const n = d.denominator ?? d.count ?? d.responses ?? d.accounts_reached ?? null;
+	return {
+		group: g.group ?? '',
+		value: round(g.value),
+		...(ci ? { low: round(ci[0]), high: round(ci[1]) } : {}),
+		...(typeof n === 'number' ? { n } : {})
+	};
+}
+
+/**
+ * The metrics dashboard: every metric under the filters with its weekly trend (one pass of the engine),
+ * the KPIs' targets from the config, the funnel, and the lists to act on. A bad filter value is shown on
+ * the page (with the filter bar, to fix it), not thrown; a database that cannot be opened is the 503 page.
+ */
+export const load: PageServerLoad = async ({ url }) => {
+	const parsed = parseFilters(url);
+	const config = loadConfig();
+	const lists = LISTS.map(({ id, label, description }) => ({ id, label, description }));
+	return readDatabase(async (db) => {
+		const [options, span] = await Promise.all([filterOptions(db.kysely), new TablesRepository(db.kysely).dataRange()]);
+		const base = { values: parsed.values, options, lists, span };
+		if (parsed.error !== null) return { ...base, error: parsed.error, report: null };
+
+		const report = await computeMetrics(db.kysely, config, parsed.filters, undefined, { trend: 'week' });
+		const metrics: MetricSummary[] = METRICS.map((m) => ({
+			id: m.id,
+			label: m.label,
+			formula: m.formula,
+			family: m.family,
+			unit: m.unit,
+			direction: m.direction,
+			value: report[m.id] as number | string | null,
+			details: report.details[m.id] as Record<string, unknown>,
+			target: config.targets[m.id] ?? null,
+			...(m.timeless ? { timeless: true } : {})
+		}));
+		const trends: Record<string, TrendPoint[]> = {};
+		for (const id of KPI_IDS) {
+			const groups = report.groups?.[id];
+			if (groups && id !== 'activation_cliff_step') trends[id] = groups.filter((g) => g.group !== null).map(trendPoint);
+		}
+		return {
+			...base,
+			error: null,
+			report: {
+				range: report.range,
+				/** Nothing to measure: no events, tickets, searches or surveys are loaded. */
+				empty: report.range.end_of_data === null,
+				metrics,
+				trends,
+				funnel: report.details.activation_cliff_step as FunnelData
+			}
+		};
+	});
+};

@@ -1,0 +1,30 @@
+/** What the metrics dashboard shows where: shared by its server load and its page. */
+
+/** The product's KPIs, as cards, in this order (PRODUCT.md "Metrics"). */
+export const KPI_IDS = [
+	'deflection_rate',
+	'kb_search_success',
+	'zero_result_rate',
+	'portal_adoption_rate',
+	'self_service_csat',
+	'ces',
+	'nps',
+	'ttfv_median_days',
+	'ttfv_within_30d',
+	'activation_cliff_step'
+] as const;
+
+/** KPIs with a larger weekly chart below the cards. */
+export const TREND_CHART_IDS = ['deflection_rate', 'kb_search_success', 'zero_result_rate', 'self_service_csat'] as const;
+
+/** Section names of the other metrics' table, by metric family, in the order shown. */
+export const FAMILY_LABELS: Record<string, string> = {
+	friction: 'Ticket friction',
+	knowledge: 'Knowledge base health',
+	bot: 'Support bot',
+	confusion: 'Confusion signals',
+	automation: 'Repeat automations',
+	milestones: 'Milestones',
+	deflection: 'Self-service',
+	satisfaction: 'Satisfaction'
+};

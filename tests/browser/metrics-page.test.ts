@@ -1,0 +1,193 @@
+/**
+ * The metrics dashboard in a real browser: the built server on a 300-account sample made and loaded by
+ * the CLI, driven by Debian's Chromium through playwright-core. Screenshots land in test-results/ for a
+ * person to look at (metrics.png, metrics-filtered.png, metrics-error.png, metrics-list.png).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../helpers.js';
+import { adoption, ensureBuild, startServer, type Server } from './server.js';
+
+const SHOTS = path.join(ROOT, 'test-results');
+const CHROMIUM = '/usr/bin/chromium';
+
+let browser: Browser;
+let page: Page;
+let data: Server;
+let empty: Server;
+let missing: Server;
+let dir: string;
+/** Errors the pages raised in the browser (hydration, scripts); every test expects none. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+	ensureBuild();
+	dir = tempDir('adoption-metrics-page-');
+	const sample = path.join(dir, 'sample');
+	const db = path.join(dir, 'sample.duckdb');
+	const gen = adoption(['generate', '--out', sample, '--accounts', '300', '--seed', '5', '--formats', 'parquet']);
+	expect(gen.code, gen.stderr).toBe(0);
+	const load = adoption(['load', sample, '--db', db]);
+	expect(load.code, load.stderr).toBe(0);
+	const emptyDb = path.join(dir, 'empty.duckdb');
+	expect(adoption(['status', '--db', emptyDb]).code).toBe(0);
+
+	[data, empty, missing] = await Promise.all([startServer(db), startServer(emptyDb), startServer(path.join(dir, 'nope', 'missing.duckdb'))]);
+	fs.mkdirSync(SHOTS, { recursive: true });
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+	page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+	page.on('pageerror', (err) => pageErrors.push(err.message));
+	page.on('console', (msg) => {
+		if (msg.type() === 'error' && !/status of (404|503)/.test(msg.text())) pageErrors.push(msg.text());
+	});
+});
+
+afterEach(() => {
+	expect(pageErrors).toEqual([]);
+	pageErrors.length = 0;
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await Promise.all([data, empty, missing].map((s) => s?.stop()));
+	if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Waits until every chart on the page has drawn (Chart.svelte marks its box `data-drawn`). */
+async function chartsDrawn(p: Page): Promise<void> {
+	await p.waitForFunction(() => {
+		const charts = [...document.querySelectorAll('[role="img"][aria-label]')];
+		return charts.length > 0 && charts.every((c) => c.getAttribute('data-drawn') === 'true' && c.querySelector('svg, canvas'));
+	});
+}
+
+const card = (id: string) => page.locator(`article.card[data-metric="${id}"]`);
+
+describe('metrics page', () => {
+	it('shows the KPIs with their basis and targets, weekly charts and the funnel’s cliff', async () => {
+		const res = await page.goto(data.url + '/metrics');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('h1').textContent()).resolves.toBe('Metrics');
+		await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('Metrics');
+
+		// Every KPI has a card; the deflection card shows a percentage, its basis and its target.
+		await expect(page.locator('article.card').count()).resolves.toBe(10);
+		const deflection = (await card('deflection_rate').textContent()) ?? '';
+		expect(deflection).toMatch(/\d+\.\d\s*%/);
+		expect(deflection).toMatch(/[\d,]+ of [\d,]+ sessions, 95\s% CI \d+\u2060?–\u2060?\d+\s%/);
+		expect(deflection).toMatch(/Target ≥\s40\s%/);
+		await expect(card('deflection_rate').getAttribute('data-status')).resolves.toMatch(/^(met|missed)$/);
+		// Lower is better: the zero-result rate is judged against "≤ 10 %".
+		await expect(card('zero_result_rate').textContent()).resolves.toMatch(/Target ≤\s10\s%/);
+		await expect(card('self_service_csat').textContent()).resolves.toMatch(/\d\.\d\d\s*\/ 5/);
+		await expect(card('ttfv_median_days').textContent()).resolves.toMatch(/\d+\.\d\s*days/);
+		await expect(card('nps').textContent()).resolves.toMatch(/responses: \d+\s% promoters/);
+		await expect(card('activation_cliff_step').locator('.value').textContent()).resolves.toContain('Integration Connected');
+		// The formula is on the label's hover.
+		await expect(card('deflection_rate').locator('h3').getAttribute('title')).resolves.toContain('self-service sessions not followed by a ticket');
+
+		// Charts render client-side: sparklines, weekly trends with the target line, the funnel bars.
+		await chartsDrawn(page);
+		const drawn = await page.locator('[data-drawn="true"] svg').count();
+		expect(drawn).toBeGreaterThanOrEqual(10);
+		await expect(page.locator('#trend-deflection_rate svg').first().textContent()).resolves.toContain('Target ≥');
+
+		// The funnel names its cliff, in the headline and the highlighted step.
+		await expect(page.locator('#funnel .cliff').textContent()).resolves.toContain('Integration Connected');
+		await expect(page.locator('#funnel tr.is-cliff').getAttribute('data-step')).resolves.toBe('Integration Connected');
+		await expect(page.locator('#funnel svg').first().textContent()).resolves.toContain('Cliff');
+
+		// The other metrics, with formulas on hover, and the lists to act on.
+		await expect(page.locator('#other-metrics tr[data-metric="reopen_rate"]').textContent()).resolves.toMatch(/Reopen rate\s*[\d.]+\s%/);
+		await expect(page.locator('#other-metrics tr[data-metric="stale_articles"] .name').getAttribute('title')).resolves.toContain('latest release');
+		await expect(page.locator('#lists li').count()).resolves.toBe(7);
+		await expect(page.locator('#lists li[data-list="zero_result_queries"] a[download]').getAttribute('href')).resolves.toBe('/api/lists/zero_result_queries?format=csv');
+
+		await expect(page.locator('.scope').textContent()).resolves.toContain('all accounts');
+		await page.screenshot({ path: path.join(SHOTS, 'metrics.png'), fullPage: true });
+	});
+
+	it('applies a filter: the filters shown and the numbers change', async () => {
+		await page.goto(data.url + '/metrics');
+		const allBasis = await card('deflection_rate').locator('.basis').textContent();
+		await page.goto(data.url + '/metrics?plan=pro');
+		await expect(page.locator('.scope [data-filter="plan"]').textContent()).resolves.toMatch(/Plan:\s*pro/);
+		await expect(page.locator('select[name="plan"]').inputValue()).resolves.toBe('pro');
+		const proBasis = await card('deflection_rate').locator('.basis').textContent();
+		expect(proBasis).toMatch(/of [\d,]+ sessions/);
+		expect(proBasis).not.toBe(allBasis);
+		await expect(page.locator('#lists li[data-list="stale_articles"] a').first().getAttribute('href')).resolves.toBe('/metrics/lists/stale_articles?plan=pro');
+		await chartsDrawn(page);
+		await page.screenshot({ path: path.join(SHOTS, 'metrics-filtered.png'), fullPage: true });
+
+		// Through the form: choosing a region and applying navigates with only the filled fields.
+		await page.locator('select[name="region"]').selectOption('EMEA');
+		await page.locator('form[aria-label="Filters"] button[type="submit"]').click();
+		await page.waitForURL((u) => u.searchParams.get('region') === 'EMEA');
+		expect(new URL(page.url()).search).toBe('?plan=pro&region=EMEA');
+		await expect(page.locator('.scope').textContent()).resolves.toMatch(/Region:\s*EMEA/);
+		await chartsDrawn(page);
+
+		// Removing a filter from its chip.
+		await page.locator('.scope [data-filter="plan"] a').click();
+		await page.waitForURL((u) => !u.searchParams.has('plan'));
+		await expect(page.locator('.scope [data-filter="plan"]').count()).resolves.toBe(0);
+	});
+
+	it('shows a bad filter value as a message on the page, not a 500', async () => {
+		const res = await page.goto(data.url + '/metrics?from=2024-13-01');
+		expect(res?.status()).toBe(200);
+		const alert = (await page.locator('[role="alert"]').textContent()) ?? '';
+		expect(alert).toContain('From: must be a real date');
+		expect(alert).toContain('2024-13-01');
+		await expect(page.locator('form[aria-label="Filters"]').count()).resolves.toBe(1);
+		await expect(page.locator('article.card').count()).resolves.toBe(0);
+		await page.screenshot({ path: path.join(SHOTS, 'metrics-error.png'), fullPage: true });
+
+		await page.goto(data.url + '/metrics?from=2026-05-01&to=2026-04-01');
+		await expect(page.locator('[role="alert"]').textContent()).resolves.toContain('from must not be after to');
+	});
+
+	it('shows a list as a table with a CSV download', async () => {
+		await page.goto(data.url + '/metrics?plan=pro');
+		await page.locator('#lists li[data-list="activation_funnel"] .list-text a').click();
+		await page.waitForURL('**/metrics/lists/activation_funnel?plan=pro');
+		await expect(page.locator('h1').textContent()).resolves.toBe('Activation funnel and its cliff');
+		await expect(page.locator('table.data tbody tr').count()).resolves.toBe(4);
+		await expect(page.locator('table.data tr.flag').textContent()).resolves.toContain('Integration Connected');
+		const csv = page.locator('a.download');
+		await expect(csv.getAttribute('href')).resolves.toBe('/api/lists/activation_funnel?plan=pro&format=csv');
+		const body = await (await fetch(data.url + '/api/lists/activation_funnel?plan=pro&format=csv')).text();
+		expect(body.split('\n')[0]).toBe('step,event,completed,conversion,in_progress,drop_off,cliff');
+
+		await page.goto(data.url + '/metrics/lists/missed_first_value');
+		await expect(page.locator('table.data thead').textContent()).resolves.toContain('ARR');
+		await page.screenshot({ path: path.join(SHOTS, 'metrics-list.png'), fullPage: true });
+
+		const res = await page.goto(data.url + '/metrics/lists/nope');
+		expect(res?.status()).toBe(404);
+		await expect(page.locator('[role="alert"]').textContent()).resolves.toContain("There is no list 'nope'");
+	});
+});
+
+describe('metrics page without data', () => {
+	it('says there is nothing to measure on an empty database', async () => {
+		const res = await page.goto(empty.url + '/metrics');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('main').textContent()).resolves.toContain('Nothing to measure yet');
+		await expect(page.locator('article.card').count()).resolves.toBe(0);
+	});
+
+	it('explains a missing database instead of a stack trace', async () => {
+		const res = await page.goto(missing.url + '/metrics');
+		expect(res?.status()).toBe(503);
+		const text = (await page.locator('main').textContent()) ?? '';
+		expect(text).toContain('There is no database at');
+		expect(text).not.toMatch(/at \S+ \(|node_modules/);
+	});
+});
