@@ -1,0 +1,37 @@
+/**
+ * Benchmarks: `npm run bench -- <what> [size] [repeats]`.
+ *
+ *   ingest [rows] [repeats]   `adoption load` vs DuckDB's bare reader, per format (see ingest.ts);
+ *                             default 1,000,000 rows, 1 run (with more, the fastest run counts).
+ *   generate [accounts]       `adoption generate`: wall time, peak RSS, records and size per file (generate.ts)
+ *   metrics [accounts]        the overview and each metric, cold and warm, after load and derived tables
+ *                             (see metrics.ts); default 26,000 accounts (about 10 M events).
+ *
+ * Sizes accept `1000000`, `1_000_000`, `1,000,000`, `1e6`, `10M`, `500k`. Output goes to `bench/out/` (gitignored).
+ */
+import { ingestBench } from './ingest.js';
+import { generateBench } from './generate.js';
+import { metricsBench } from './metrics.js';
+
+const BENCHES: Record<string, { run: (size: number, repeats?: number) => Promise<void>; defaultSize: number }> = {
+	ingest: { run: ingestBench, defaultSize: 1_000_000 },
+	metrics: { run: (size) => metricsBench(size), defaultSize: 26_000 },
+	generate: { run: (size) => generateBench(size), defaultSize: 26_000 }
+};
+
+/** Parses a size argument; throws on nonsense. */
+export function parseSize(arg: string): number {
+	const m = /^(\d+(?:\.\d+)?(?:e\d+)?)([km]?)$/i.exec(arg.replace(/[_,]/g, ''));
+	if (!m) throw new Error(`not a size: '${arg}'`);
+	const n = Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6 } as Record<string, number>)[m[2].toLowerCase()];
+	if (!Number.isInteger(n) || n < 1) throw new Error(`not a positive whole number of rows: '${arg}'`);
+	return n;
+}
+
+const [what, sizeArg, repeatsArg] = process.argv.slice(2);
+const bench = what ? BENCHES[what] : undefined;
+if (!bench) {
+	process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [size] [repeats]\n`);
+	process.exit(2);
+}
+await bench.run(sizeArg ? parseSize(sizeArg) : bench.defaultSize, repeatsArg ? parseSize(repeatsArg) : undefined);
