@@ -1,45 +1,63 @@
 /**
- * Scratch timings behind the ingest bench's proposals: replays the loader's two big statements (taken from
- * `bench/out/profile-<file>.json`, written by profile-ingest.ts) and variants of them on a fresh file
- * database that has the schema and bench/out/accounts.csv loaded, timing each (wall and process CPU).
- * Every variant runs in a transaction that is rolled back, so each starts from the same empty events table.
+ * Scratch timings behind the ingest bench's proposals: replays the loader's big statements (from
+ * `bench/out/profile-<file>.json`, written by profile-ingest.ts) and variants of them on a fresh file database
+ * with the schema and bench/out/accounts.csv loaded, timing each (wall, process CPU, and the CPU other
+ * processes took meanwhile). Each variant runs in a transaction that is rolled back, so each starts from the
+ * same empty events table.
  *
- *   npx tsx bench/experiments.ts bench/out/events-1000000.csv [variant-name-regexp] [--repeat=3] [--explain]
+ *   npx tsx bench/experiments.ts bench/out/events-10000000.csv [variant-name-regexp] [--repeat=2] [--explain]
  *
- * Each variant runs until it has `--repeat` (default 3) runs during which other processes used under 0.2 CPU
- * seconds per second (at most 3 × repeat tries); the fastest run is printed, with the CPU other processes took. `--explain` prints
- * EXPLAIN ANALYZE of the variants instead of timing them.
+ * Each variant runs until it has `--repeat` (default 2) runs during which other processes used under 0.2 CPU
+ * seconds per second (at most 3 × repeat tries); the fastest run is printed. `--explain` prints EXPLAIN ANALYZE.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, runQuery } from '../src/lib/server/db/connection.js';
 import { loadFiles } from '../src/lib/server/ingest/load.js';
-import { fastJson, fastTs, hashDups, joinRef, loaderSql, machineTicks, noOrd, noRejects } from './variants.js';
 
 const args = process.argv.slice(2);
 const explain = args.includes('--explain');
-const repeat = Number(args.find((a) => a.startsWith('--repeat='))?.slice(9) ?? 3);
+const repeat = Number(args.find((a) => a.startsWith('--repeat='))?.slice(9) ?? 2);
 const [file, filter] = args.filter((a) => !a.startsWith('--'));
-const { format, dupsSql, insertSql, reader, bareReader, key } = loaderSql(file);
+const format = path.extname(file).slice(1);
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+const profile = JSON.parse(fs.readFileSync(path.join('bench/out', `profile-${path.basename(file)}.json`), 'utf8')) as {
+	statements: { ms: number; sql: string }[];
+};
+const find = (re: RegExp) => profile.statements.find((s) => re.test(s.sql))?.sql;
+/** Pass 1: the fast path's probe (count + repeated id hashes), or the exact path's duplicate pass. */
+const probe = (find(/^SELECT coalesce\(sum\(c\), 0\) AS total/) ?? find(/^CREATE OR REPLACE TEMP TABLE __dups/))!;
+const insert = find(/^INSERT INTO "events"/)!;
+const bareReader = `read_${format === 'jsonl' ? 'json' : format}(${lit(file)})`;
+const cols = '"event_id", "user_id", "account_id", "event", "timestamp", "page", "properties"';
+
+/** The insert without the checks: parsed columns straight from the reader (what validation costs). */
+const unchecked = `INSERT INTO "events" (${cols}) SELECT ${cols} FROM ${insert.slice(insert.indexOf('(SELECT s.__ord,'), insert.lastIndexOf(' ) p) WHERE __err IS NULL)'))})`;
+/** The insert without the account reference rule. */
+const noReference = insert.replace(/ WHEN p\."account_id" IS NOT NULL AND p\."account_id" NOT IN \(SELECT account_id FROM accounts\) THEN .*?\(not in accounts\)'/, '');
+/** The probe over the table's rows instead of the file (for a load that inserts first and checks after). */
+const tableProbe = `SELECT count(*) AS total, count(*) FILTER (WHERE c > 1) AS repeated FROM (SELECT hash(event_id) AS h, count(*) AS c FROM events GROUP BY h)`;
+/** Parquet through the fast path: the probe over the reader without file_row_number. */
+const parquetProbe = `SELECT coalesce(sum(c), 0) AS total, count(*) FILTER (WHERE c > 1 AND NOT missing) AS repeated
+	FROM (SELECT hash(NULLIF("event_id", '')) AS h, NULLIF("event_id", '') IS NULL AS missing, count(*) AS c FROM read_parquet(${lit(file)}) GROUP BY h, missing)`;
 
 const VARIANTS: Record<string, string> = {
 	'bare reader (default options)': `CREATE TABLE __x AS SELECT * FROM ${bareReader}`,
-	'loader reader, no ordinality': `CREATE TABLE __x AS SELECT * FROM ${reader}`,
-	'loader reader + ordinality': `CREATE TABLE __x AS SELECT *, ordinality FROM ${reader} WITH ORDINALITY`,
-	'loader reader, no store_rejects': `CREATE TABLE __x AS SELECT * FROM ${noRejects(reader)}`,
-	'pass 1: dups (loader)': dupsSql,
-	'pass 1: count + distinct keys, no __ord': `CREATE OR REPLACE TEMP TABLE __dups AS SELECT count(*) AS n, count(*) - count(DISTINCT ${key}) AS d FROM ${reader}`,
-	'pass 1: count + 64-bit key hashes seen twice, no __ord': `CREATE OR REPLACE TEMP TABLE __dups AS ${hashDups(reader, key)}`,
-	'pass 2: insert (loader)': insertSql,
-	'pass 2: insert, no ordinality': noOrd(insertSql),
-	'pass 2: insert, fast timestamp': fastTs(insertSql),
-	'pass 2: insert, fast json': fastJson(insertSql),
-	'pass 2: insert, ref as LEFT JOIN': joinRef(insertSql),
-	'pass 2: insert, no ordinality, fast timestamp + json': noOrd(fastJson(fastTs(insertSql))),
-	'pass 2: insert, no ordinality, fast timestamp + json, no store_rejects': noRejects(noOrd(fastJson(fastTs(insertSql)))),
-	'dup check on the loaded table (strings)': `CREATE OR REPLACE TEMP TABLE __dups AS SELECT event_id AS k, count(*) AS n FROM events GROUP BY event_id HAVING count(*) > 1`,
-	'dup check on the loaded table (64-bit hashes)': `CREATE OR REPLACE TEMP TABLE __dups AS SELECT hash(event_id) AS h, count(*) AS n FROM events GROUP BY h HAVING count(*) > 1`
+	'pass 1 (loader)': probe,
+	...(format === 'parquet' ? { 'pass 1: fast-path probe over read_parquet, no file_row_number': parquetProbe } : {}),
+	'pass 2: insert (loader)': insert,
+	'pass 2: insert without the account reference rule': noReference,
+	'pass 2: insert without any check': unchecked,
+	'one pass: insert (loader), then the probe over the table': `${insert};\n${tableProbe}`,
+	'probe over the loaded table alone': tableProbe
 };
+
+/** Busy CPU ticks (1/100 s) of the whole machine. */
+function busyTicks(): number {
+	const v = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+	return v.reduce((a, b) => a + b, 0) - v[3] - v[4];
+}
 
 const db = path.join('bench/out/db', `experiments-${format}.duckdb`);
 fs.mkdirSync(path.dirname(db), { recursive: true });
@@ -53,36 +71,32 @@ await conn.run('DROP TABLE __warm');
 for (const [name, sql] of Object.entries(VARIANTS)) {
 	if (filter && !new RegExp(filter).test(name)) continue;
 	const statements = sql.split(';\n').map((s) => s.trim());
-	const needsRows = name.startsWith('dup check on the loaded table');
 	let best: { wall: number; cpu: number; others: number; rows: number } | undefined;
 	let clean = 0;
 	for (let i = 0; i < (explain ? 1 : 3 * repeat) && clean < repeat; i++) {
 		await conn.run('BEGIN TRANSACTION');
-		if (needsRows) await conn.run(insertSql);
-		const [w0, c0, m0] = [performance.now(), process.cpuUsage(), machineTicks()];
+		if (name === 'probe over the loaded table alone') await conn.run(insert);
+		const [w0, c0, b0] = [performance.now(), process.cpuUsage(), busyTicks()];
 		try {
 			for (const s of statements) {
-				if (explain) {
-					const rows = await runQuery<Record<string, string>>(conn, `EXPLAIN ANALYZE ${s}`);
-					console.log(`=== ${name}\n${Object.values(rows[0]).pop()}`);
-				} else await conn.run(s);
+				if (!explain) await conn.run(s);
+				else console.log(`=== ${name}\n${Object.values((await runQuery<Record<string, string>>(conn, `EXPLAIN ANALYZE ${s}`))[0]).pop()}`);
 			}
-			const c = process.cpuUsage(c0);
 			const wall = (performance.now() - w0) / 1000;
-			const n = await runQuery<{ n: number }>(conn, `SELECT count(*) AS n FROM ${name.includes('reader') ? '__x' : 'events'}`);
-			const m = machineTicks();
+			const c = process.cpuUsage(c0);
 			const cpu = (c.user + c.system) / 1e6;
-			// CPU seconds other processes used meanwhile (ticks are 1/100 s).
-			const others = Math.max(0, (m.busy - m0.busy) / 100 - cpu);
+			const others = Math.max(0, (busyTicks() - b0) / 100 - cpu);
+			const [{ n }] = await runQuery<{ n: number }>(conn, `SELECT count(*) AS n FROM ${name.startsWith('bare') ? '__x' : 'events'}`);
 			if (others < 0.2 * wall) clean++;
-			if (!best || wall < best.wall) best = { wall, cpu, others, rows: n[0].n };
+			if (!best || wall < best.wall) best = { wall, cpu, others, rows: n };
 		} catch (err) {
 			console.log(`failed: ${name}: ${(err as Error).message.split('\n')[0]}`);
 		}
 		await conn.run('ROLLBACK');
 	}
 	if (best && !explain) {
-		console.log(`${best.wall.toFixed(2).padStart(7)} s wall ${best.cpu.toFixed(2).padStart(7)} s CPU ${best.others.toFixed(1).padStart(5)} s others  ${name} (${best.rows} rows)`);
+		const f = (x: number) => x.toFixed(2).padStart(6);
+		console.log(`${f(best.wall)} s wall ${f(best.cpu)} s CPU ${f(best.others)} s others  ${name} (${best.rows} rows)`);
 	}
 }
 conn.closeSync();

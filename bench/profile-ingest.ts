@@ -5,7 +5,10 @@
  * through). Prints the statements that took ≥ 10 ms and writes them all, with their full SQL, to
  * `bench/out/profile-<file name>.json`, so a statement can be replayed or varied (see experiments.ts).
  *
- *   npx tsx bench/profile-ingest.ts bench/out/events-1000000.csv
+ *   npx tsx bench/profile-ingest.ts bench/out/events-1000000.csv [--no-sha]
+ *
+ * `--no-sha` makes the loader's sha256 of the file read /dev/null instead (by wrapping fs.createReadStream),
+ * to measure what hashing the file alongside DuckDB costs.
  */
 import { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
@@ -14,7 +17,11 @@ import { openDatabase } from '../src/lib/server/db/connection.js';
 import { loadFiles } from '../src/lib/server/ingest/load.js';
 
 const file = process.argv[2];
-if (!file) throw new Error('usage: tsx bench/profile-ingest.ts FILE');
+if (!file) throw new Error('usage: tsx bench/profile-ingest.ts FILE [--no-sha]');
+if (process.argv.includes('--no-sha')) {
+	const create = fs.createReadStream;
+	fs.createReadStream = ((p: fs.PathLike, o?: unknown) => create(p === file ? '/dev/null' : p, o as never)) as typeof fs.createReadStream;
+}
 const db = path.join('bench/out/db', `profile-${path.basename(file)}.duckdb`);
 fs.mkdirSync(path.dirname(db), { recursive: true });
 for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
