@@ -36,6 +36,8 @@ const cols = '"event_id", "user_id", "account_id", "event", "timestamp", "page",
 const unchecked = `INSERT INTO "events" (${cols}) SELECT ${cols} FROM ${insert.slice(insert.indexOf('(SELECT s.__ord,'), insert.lastIndexOf(' ) p) WHERE __err IS NULL)'))})`;
 /** The insert without the account reference rule. */
 const noReference = insert.replace(/ WHEN p\."account_id" IS NOT NULL AND p\."account_id" NOT IN \(SELECT account_id FROM accounts\) THEN .*?\(not in accounts\)'/, '');
+/** The insert failing on the first bad record instead of leaving it out (an optimistic single pass). */
+const guarded = insert.replace(/ WHERE __err IS NULL\)$/, ` WHERE CASE WHEN __err IS NULL THEN true ELSE error('bad record') END)`);
 /** The probe over the table's rows instead of the file (for a load that inserts first and checks after). */
 const tableProbe = `SELECT count(*) AS total, count(*) FILTER (WHERE c > 1) AS repeated FROM (SELECT hash(event_id) AS h, count(*) AS c FROM events GROUP BY h)`;
 /** Parquet through the fast path: the probe over the reader without file_row_number. */
@@ -49,7 +51,8 @@ const VARIANTS: Record<string, string> = {
 	'pass 2: insert (loader)': insert,
 	'pass 2: insert without the account reference rule': noReference,
 	'pass 2: insert without any check': unchecked,
-	'one pass: insert (loader), then the probe over the table': `${insert};\n${tableProbe}`,
+	'pass 2: insert failing on a bad record (error() guard)': guarded,
+	'one pass: guarded insert, then the probe over the table': `${guarded};\n${tableProbe}`,
 	'probe over the loaded table alone': tableProbe
 };
 

@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark: `npm run bench -- ingest [rows]`.
+ * Ingest benchmark: `npm run bench -- ingest [rows] [repeats]` (with repeats, the fastest run counts).
  *
  * 1. Writes a synthetic events file of `rows` rows in each format (`bench/out/events-<rows>.{parquet,csv,jsonl}`)
  *    and 2,000 accounts (`bench/out/accounts.csv`) with DuckDB `COPY (SELECT … FROM range(n)) TO …`.
@@ -155,7 +155,7 @@ export function measure(cmd: string, args: string[]): Promise<Measured> {
  * Waits (up to two minutes) for a second in which the machine's CPUs are at least 85 % idle, so a timed run
  * does not start while other processes are busy; returns at once on a quiet machine.
  */
-export async function waitQuiet(): Promise<void> {
+async function waitQuiet(): Promise<void> {
 	const cpus = os.cpus().length;
 	for (let i = 0; i < 120; i++) {
 		const b0 = machineBusyTicks();
@@ -165,7 +165,7 @@ export async function waitQuiet(): Promise<void> {
 }
 
 /** A fresh database file path (any earlier file and WAL removed). */
-export function freshDb(name: string): string {
+function freshDb(name: string): string {
 	const db = path.join(OUT, 'db', `${name}.duckdb`);
 	fs.mkdirSync(path.dirname(db), { recursive: true });
 	for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
@@ -210,14 +210,14 @@ interface FormatResult {
 	meetsGoals: boolean;
 }
 
-export const sample = (m: Measured): Sample => ({
+const sample = (m: Measured): Sample => ({
 	seconds: Math.round(m.seconds * 1000) / 1000,
 	cpuSeconds: m.cpuSeconds,
 	othersCpuSeconds: m.othersCpuSeconds,
 	peakRssMB: m.peakRssMB
 });
 /** Whether other processes took more than 0.2 CPU seconds per second of the run (the figure is then pessimistic). */
-export const contended = (s: Sample) => (s.othersCpuSeconds ?? 0) > 0.2 * s.seconds;
+const contended = (s: Sample) => (s.othersCpuSeconds ?? 0) > 0.2 * s.seconds;
 
 function side(rows: number, samples: Sample[], dbMB: number): Side {
 	const net = (s: Sample) => s.seconds - (s.rebuildSeconds ?? 0);
