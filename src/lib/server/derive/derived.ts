@@ -124,3 +124,8 @@ export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<
 	const bySig = new Map(DERIVED.map((d) => [d.name, d.signature(config)]));
 	return new Set(rows.filter((r) => bySig.get(r.name) === r.signature && r.load_id === r.latest).map((r) => r.name));
 }
+
+/** SQL reading a derived table while it is fresh for this request, else computing the same rows from the raw data. */
+export function derivedOrBuilt(ctx: { config: Config; derived?: Set<string> }, table: DerivedTable): RawBuilder<unknown> {
+	return ctx.derived?.has(table.name) ? sql`SELECT * FROM ${sql.table(table.name)}` : table.build(ctx.config);
+}

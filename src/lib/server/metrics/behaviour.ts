@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { automationTable, BOT_EVENTS, confusionTable } from '../derive/derived.js';
+import { automationTable, BOT_EVENTS, confusionTable, derivedOrBuilt } from '../derive/derived.js';
 import { keyEventsSql } from './keyevents.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
 
@@ -26,8 +26,7 @@ export const botFlagRate: MetricDefinition = {
  * and a new one starts only after a view that does not.
  */
 export function confusionBurstsSql(ctx: MetricContext): RawBuilder<unknown> {
-	if (ctx.derived?.has(confusionTable.name)) return sql`SELECT * FROM derived_confusion`;
-	return confusionTable.build(ctx.config);
+	return derivedOrBuilt(ctx, confusionTable);
 }
 
 /** Confusion bursts = bursts (see {@link confusionBurstsSql}) in the range; details: how many accounts and users had one. */
@@ -49,8 +48,7 @@ export const confusionBursts: MetricDefinition = {
  * repeats, dated by the run that reaches the threshold: a product problem, not a content one.
  */
 export function repeatAutomationsSql(ctx: MetricContext): RawBuilder<unknown> {
-	if (ctx.derived?.has(automationTable.name)) return sql`SELECT * FROM derived_automation_repeats`;
-	return automationTable.build(ctx.config);
+	return derivedOrBuilt(ctx, automationTable);
 }
 
 /** Accounts with repeat automations = accounts where an automation repeated (see {@link repeatAutomationsSql}) in the range. */

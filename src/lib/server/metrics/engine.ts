@@ -51,20 +51,15 @@ function dimensionJoin(by: Dimension): RawBuilder<unknown> {
 export async function runMetric(def: MetricDefinition, ctx: MetricContext): Promise<MetricResult>;
 export async function runMetric(def: MetricDefinition, ctx: MetricContext, group: GroupBy): Promise<GroupResult[]>;
 export async function runMetric(def: MetricDefinition, ctx: MetricContext, group?: GroupBy): Promise<MetricResult | GroupResult[]> {
-	if (group && 'trend' in group && def.timeless) throw new MetricError(`${def.id} describes the present state: it has no trend`);
-	if (group && 'by' in group && def.accountless) throw new MetricError(`${def.id} is not about accounts: it has no breakdown by ${group.by}`);
-	const where = sql`${def.timeless ? sql`true` : inRange(sql`f.at`, ctx.range)} AND ${def.accountless ? sql`true` : inScope(sql`f.account_id`, ctx.filters)}`;
-	if (!group) {
-		const { rows } = await sql<Record<string, number | null>>`
-			SELECT ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f WHERE ${where}`.execute(ctx.db);
-		return def.finish(rows[0] ?? {}, ctx);
-	}
-	const key = 'trend' in group ? periodSql(ctx, group.trend) : sql`a.__dim`;
-	const join = 'by' in group ? dimensionJoin(group.by) : sql``;
-	const { rows } = await sql<Record<string, number | null> & { __group: string | null }>`
-		SELECT ${key} AS __group, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${where}
-		GROUP BY __group ORDER BY __group NULLS LAST`.execute(ctx.db);
-	return rows.map(({ __group, ...r }) => ({ group: __group, ...def.finish(r, ctx) }));
+	if (group) return (await runMetricGrouped(def, ctx, group)).groups;
+	const { rows } = await sql<Record<string, number | null>>`
+		SELECT ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f WHERE ${whereSql(def, ctx)}`.execute(ctx.db);
+	return def.finish(rows[0] ?? {}, ctx);
+}
+
+/** The range and account filters over a metric's facts `f`, left out where the metric is timeless or accountless. */
+function whereSql(def: MetricDefinition, ctx: MetricContext): RawBuilder<boolean> {
+	return sql<boolean>`${def.timeless ? sql`true` : inRange(sql`f.at`, ctx.range)} AND ${def.accountless ? sql`true` : inScope(sql`f.account_id`, ctx.filters)}`;
 }
 
 /**
@@ -74,11 +69,10 @@ export async function runMetric(def: MetricDefinition, ctx: MetricContext, group
 export async function runMetricGrouped(def: MetricDefinition, ctx: MetricContext, group: GroupBy): Promise<{ overall: MetricResult; groups: GroupResult[] }> {
 	if ('trend' in group && def.timeless) throw new MetricError(`${def.id} describes the present state: it has no trend`);
 	if ('by' in group && def.accountless) throw new MetricError(`${def.id} is not about accounts: it has no breakdown by ${group.by}`);
-	const where = sql`${def.timeless ? sql`true` : inRange(sql`f.at`, ctx.range)} AND ${def.accountless ? sql`true` : inScope(sql`f.account_id`, ctx.filters)}`;
 	const key = 'trend' in group ? periodSql(ctx, group.trend) : sql`a.__dim`;
 	const join = 'by' in group ? dimensionJoin(group.by) : sql``;
 	const { rows } = await sql<Record<string, number | null> & { __group: string | null; __all: number }>`
-		SELECT ${key} AS __group, grouping(__group) AS __all, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${where}
+		SELECT ${key} AS __group, grouping(__group) AS __all, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${whereSql(def, ctx)}
 		GROUP BY GROUPING SETS ((__group), ()) ORDER BY __all, __group NULLS LAST`.execute(ctx.db);
 	const total = rows.find((r) => r.__all === 1);
 	const groups = rows.filter((r) => r.__all === 0).map(({ __group, __all: _, ...r }) => ({ group: __group, ...def.finish(r, ctx) }));

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { keyEventsTable } from '../derive/derived.js';
+import { derivedOrBuilt, keyEventsTable } from '../derive/derived.js';
 import type { MetricContext } from './metric.js';
 
 /**
@@ -9,8 +9,7 @@ import type { MetricContext } from './metric.js';
  * fresh instead of scanning every event.
  */
 export function keyEventsSql(ctx: MetricContext): RawBuilder<unknown> {
-	if (ctx.derived?.has(keyEventsTable.name)) return sql`SELECT * FROM derived_key_events`;
-	return keyEventsTable.build(ctx.config);
+	return derivedOrBuilt(ctx, keyEventsTable);
 }
 
 /** SQL of each account's first first-value event: `account_id`, `first_at`. */

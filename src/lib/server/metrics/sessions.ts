@@ -1,5 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
-import { sessionsTable } from '../derive/derived.js';
+import type { RawBuilder } from 'kysely';
+import { derivedOrBuilt, sessionsTable } from '../derive/derived.js';
 import type { MetricContext } from './metric.js';
 
 /**
@@ -11,6 +11,5 @@ import type { MetricContext } from './metric.js';
  * grouped and are left out. Read from `derived_sessions` while it is fresh.
  */
 export function sessionsSql(ctx: MetricContext): RawBuilder<unknown> {
-	if (ctx.derived?.has(sessionsTable.name)) return sql`SELECT * FROM derived_sessions`;
-	return sessionsTable.build(ctx.config);
+	return derivedOrBuilt(ctx, sessionsTable);
 }
