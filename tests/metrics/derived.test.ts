@@ -39,7 +39,17 @@ describe('derived tables', () => {
 		expect(fresh.has('derived_key_events')).toBe(true);
 		// With a 60-minute gap S1 and S2 (40 minutes apart) are one session: computed on the fly, not from the cache.
 		expect((await computeMetrics(db.kysely, otherGap, {}, ['deflection_rate'])).details.deflection_rate).toMatchObject({ denominator: 4 });
+		// A shorter funnel window makes only the funnel stale: it is rebuilt from the fresh key events, and gives
+		// what the raw data gives under the same config.
+		const shortWindow = parseConfig({ funnel: { windowDays: 3 } });
+		const freshShort = await freshDerived(db.kysely, shortWindow);
+		expect([freshShort.has('derived_funnel'), freshShort.has('derived_key_events')]).toEqual([false, true]);
+		const viaKeyEvents = await computeMetrics(db.kysely, shortWindow, {}, ['activation_cliff_step']);
 		await db.query(`INSERT INTO loads (file, table_name, started_at, outcome) VALUES ('later', 'events', now(), 'ok')`);
+		expect(await freshDerived(db.kysely, shortWindow)).toEqual(new Set());
+		const fromRaw = await computeMetrics(db.kysely, shortWindow, {}, ['activation_cliff_step']);
+		expect(viaKeyEvents.details.activation_cliff_step).toEqual(fromRaw.details.activation_cliff_step);
+		expect(fromRaw.details.activation_cliff_step).not.toEqual((await computeMetrics(db.kysely, config, {}, ['activation_cliff_step'])).details.activation_cliff_step);
 		expect(await freshDerived(db.kysely, config)).toEqual(new Set());
 	});
 });

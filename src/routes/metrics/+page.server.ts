@@ -6,7 +6,7 @@ import { computeMetrics, METRICS } from '$lib/server/metrics/registry.js';
 import type { MetricSummary, TrendPoint } from '$lib/components/kpi/kpi.js';
 import type { FunnelData } from '$lib/components/charts/options.js';
 import { readDatabase } from '../db.server.js';
-import { KPI_IDS } from './dashboard.js';
+import { KPI_IDS, TRENDED_IDS } from './dashboard.js';
 import { parseFilters } from './filters.server.js';
 import { filterOptions } from './options.server.js';
 import type { PageServerLoad } from './$types';
@@ -41,7 +41,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		const base = { values: parsed.values, options, lists, span };
 		if (parsed.error !== null) return { ...base, error: parsed.error, report: null };
 
-		const report = await computeMetrics(db.kysely, config, parsed.filters, undefined, { trend: 'week' });
+		const report = await computeMetrics(db.kysely, config, parsed.filters, undefined, { trend: 'week' }, TRENDED_IDS);
 		const metrics: MetricSummary[] = METRICS.map((m) => ({
 			id: m.id,
 			label: m.label,
@@ -57,7 +57,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		const trends: Record<string, TrendPoint[]> = {};
 		for (const id of KPI_IDS) {
 			const groups = report.groups?.[id];
-			if (groups && id !== 'activation_cliff_step') trends[id] = groups.filter((g) => g.group !== null).map(trendPoint);
+			if (groups) trends[id] = groups.filter((g) => g.group !== null).map(trendPoint);
 		}
 		return {
 			...base,

@@ -14,6 +14,9 @@ export const KPI_IDS = [
 	'activation_cliff_step'
 ] as const;
 
+/** KPIs with a weekly trend (a sparkline on their card): every KPI but the cliff, which names a step. */
+export const TRENDED_IDS: readonly string[] = KPI_IDS.filter((id) => id !== 'activation_cliff_step');
+
 /** KPIs with a larger weekly chart below the cards. */
 export const TREND_CHART_IDS = ['deflection_rate', 'kb_search_success', 'zero_result_rate', 'self_service_csat'] as const;
 

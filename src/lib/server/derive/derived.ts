@@ -10,7 +10,8 @@ import type { Schema } from '../db/schema.js';
 export interface DerivedTable {
 	name: string;
 	signature(config: Config): string;
-	build(config: Config): RawBuilder<unknown>;
+	/** The table's rows; `derived` names the tables it may read instead of the raw data (fresh ones, or those rebuilt before it). */
+	build(config: Config, derived?: Set<string>): RawBuilder<unknown>;
 }
 
 /** Bot events, counted by bot quality. */
@@ -23,7 +24,7 @@ export function keyEventNames(config: Config): string[] {
 			...BOT_EVENTS,
 			...config.firstValueEvents,
 			...config.funnel.steps.map((s) => s.event),
-			...config.milestones.flatMap((m) => (m.revokedBy ? [m.event, m.revokedBy] : [m.event]))
+			...milestoneEventNames(config)
 		])
 	].sort();
 }
@@ -97,6 +98,51 @@ export const automationTable: DerivedTable = {
 	}
 };
 
+/** `derived_first_value`: each account's first first-value event (`first_at`), what TTFV is measured to. */
+export const firstValueTable: DerivedTable = {
+	name: 'derived_first_value',
+	signature: (c) => JSON.stringify([...c.firstValueEvents].sort()),
+	build: (c, derived) => sql`SELECT account_id, min(timestamp) AS first_at FROM (${derivedOrBuilt({ config: c, derived }, keyEventsTable)})
+		WHERE event IN (${sql.join(c.firstValueEvents)}) AND account_id IS NOT NULL GROUP BY account_id`
+};
+
+/** The events milestones are earned and revoked by. */
+export function milestoneEventNames(config: Config): string[] {
+	return [...new Set(config.milestones.flatMap((m) => (m.revokedBy ? [m.event, m.revokedBy] : [m.event])))].sort();
+}
+
+const step = (k: number) => sql.raw(`t${k}`);
+
+/**
+ * `derived_funnel`: accounts that did the funnel's first step, with `t1…tn`: when each step was first done
+ * after the previous one and within the step's window (its `windowDays`, else the funnel's) from entry
+ * (`t1`). Whether a missing step's window is still open depends on the end of the data, so the funnel
+ * metric works that out per request.
+ */
+export const funnelTable: DerivedTable = {
+	name: 'derived_funnel',
+	signature: (c) => JSON.stringify(c.funnel),
+	build: (c, derived) => {
+		const { steps, windowDays } = c.funnel;
+		const windowOf = (i: number) => sql`to_microseconds(CAST(${steps[i].windowDays ?? windowDays} * 86400e6 AS BIGINT))`;
+		// Each account's times of each step event, as sorted lists; step k is the first time after step k−1's.
+		const lists = steps.map((s, i) => sql`list(timestamp ORDER BY timestamp) FILTER (WHERE event = ${s.event}) AS ${sql.raw(`e${i + 1}`)}`);
+		const later = steps.slice(1).map(
+			(_, j) => sql`, s${sql.raw(String(j + 2))} AS (
+				SELECT *, list_min(list_filter(coalesce(${sql.raw(`e${j + 2}`)}, []), lambda x: x > ${step(j + 1)} AND x <= t1 + ${windowOf(j + 1)})) AS ${step(j + 2)}
+				FROM s${sql.raw(String(j + 1))})`
+		);
+		return sql`
+			WITH ev AS (
+				SELECT account_id, ${sql.join(lists)} FROM (${derivedOrBuilt({ config: c, derived }, keyEventsTable)})
+				WHERE event IN (${sql.join(steps.map((s) => s.event))}) AND account_id IS NOT NULL GROUP BY account_id
+			), s1 AS (
+				SELECT *, list_min(e1) AS t1 FROM ev WHERE e1 IS NOT NULL
+			)${sql.join(later, sql``)}
+			SELECT account_id, ${sql.join(steps.map((_, i) => step(i + 1)))} FROM s${sql.raw(String(steps.length))}`;
+	}
+};
+
 /**
  * `derived_account_days`: one row per account and UTC day with any activity (event, search or ticket),
  * and whether any of it was portal activity (self-service or a ticket): what portal adoption counts.
@@ -115,7 +161,7 @@ export const accountDaysTable: DerivedTable = {
 };
 
 /** Every derived table, in build order. */
-export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, confusionTable, automationTable, accountDaysTable];
+export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, firstValueTable, funnelTable, confusionTable, automationTable, accountDaysTable];
 
 /** The derived tables usable now: built from this config, after the latest successful load. */
 export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<Set<string>> {
@@ -127,5 +173,5 @@ export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<
 
 /** SQL reading a derived table while it is fresh for this request, else computing the same rows from the raw data. */
 export function derivedOrBuilt(ctx: { config: Config; derived?: Set<string> }, table: DerivedTable): RawBuilder<unknown> {
-	return ctx.derived?.has(table.name) ? sql`SELECT * FROM ${sql.table(table.name)}` : table.build(ctx.config);
+	return ctx.derived?.has(table.name) ? sql`SELECT * FROM ${sql.table(table.name)}` : table.build(ctx.config, ctx.derived);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { keyEventsSql } from './keyevents.js';
+import { derivedOrBuilt, funnelTable } from '../derive/derived.js';
 import type { AggregateRow, MetricContext, MetricDefinition } from './metric.js';
 import { rate, type Rate } from './rate.js';
 
@@ -28,32 +28,16 @@ export interface Funnel {
 const t = (k: number) => sql.raw(`t${k}`);
 
 /**
- * Accounts entering the funnel (`at` = their first step-1 event), with `t1…tn`: when each step was first
- * done after the previous one and within the step's window (its `windowDays`, else the funnel's) from
- * entry — even after the range ends — and `open2…openn`: whether that window is still open at the end of
- * the data.
+ * Accounts entering the funnel (`at` = their first step-1 event), with `t1…tn` (see `derived_funnel`:
+ * each step first done after the previous one, within its window from entry, even after the range ends)
+ * and `open2…openn`: whether that step's window is still open at the end of the data.
  */
 function funnelFacts(ctx: MetricContext) {
 	const { steps, windowDays } = ctx.config.funnel;
 	const windowOf = (i: number) => sql`to_microseconds(CAST(${steps[i].windowDays ?? windowDays} * 86400e6 AS BIGINT))`;
 	const end = ctx.range.end_of_data ?? '9999-12-31T00:00:00Z';
-	// Each account's times of each step event, as sorted lists; step k is the first time after step k−1's.
-	const lists = steps.map((s, i) => sql`list(timestamp ORDER BY timestamp) FILTER (WHERE event = ${s.event}) AS ${sql.raw(`e${i + 1}`)}`);
-	const later = steps.slice(1).map(
-		(_, j) => sql`, s${sql.raw(String(j + 2))} AS (
-			SELECT *, list_min(list_filter(coalesce(${sql.raw(`e${j + 2}`)}, []), lambda x: x > ${t(j + 1)} AND x <= t1 + ${windowOf(j + 1)})) AS ${t(j + 2)},
-				t1 + ${windowOf(j + 1)} > CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS ${sql.raw(`open${j + 2}`)}
-			FROM s${sql.raw(String(j + 1))})`
-	);
-	return sql`
-		WITH ev AS (
-			SELECT account_id, ${sql.join(lists)} FROM (${keyEventsSql(ctx)})
-			WHERE event IN (${sql.join(steps.map((s) => s.event))}) AND account_id IS NOT NULL GROUP BY account_id
-		), s1 AS (
-			SELECT *, list_min(e1) AS t1 FROM ev WHERE e1 IS NOT NULL
-		)${sql.join(later, sql``)}
-		SELECT t1 AS at, account_id, ${sql.join(steps.map((_, i) => t(i + 1)))}, ${sql.join(steps.slice(1).map((_, j) => sql.raw(`open${j + 2}`)))}
-		FROM s${sql.raw(String(steps.length))}`;
+	const open = steps.slice(1).map((_, j) => sql`t1 + ${windowOf(j + 1)} > CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS ${sql.raw(`open${j + 2}`)}`);
+	return sql`SELECT t1 AS at, *, ${sql.join(open)} FROM (${derivedOrBuilt(ctx, funnelTable)})`;
 }
 
 /** The funnel from its aggregate row (`c1…cn` completed, `p2…pn` in progress). */

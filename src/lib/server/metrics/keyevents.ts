@@ -1,5 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
-import { derivedOrBuilt, keyEventsTable } from '../derive/derived.js';
+import type { RawBuilder } from 'kysely';
+import { derivedOrBuilt, firstValueTable, keyEventsTable } from '../derive/derived.js';
 import type { MetricContext } from './metric.js';
 
 /**
@@ -12,8 +12,7 @@ export function keyEventsSql(ctx: MetricContext): RawBuilder<unknown> {
 	return derivedOrBuilt(ctx, keyEventsTable);
 }
 
-/** SQL of each account's first first-value event: `account_id`, `first_at`. */
+/** SQL of each account's first first-value event: `account_id`, `first_at` (from `derived_first_value` while it is fresh). */
 export function firstValueSql(ctx: MetricContext): RawBuilder<unknown> {
-	return sql`SELECT account_id, min(timestamp) AS first_at FROM (${keyEventsSql(ctx)})
-		WHERE event IN (${sql.join(ctx.config.firstValueEvents)}) AND account_id IS NOT NULL GROUP BY account_id`;
+	return derivedOrBuilt(ctx, firstValueTable);
 }
