@@ -7,7 +7,9 @@ import { loadCommand } from './load.js';
 import { metricsCommand } from './metrics.js';
 import { CliError, makeOutput } from './output.js';
 import { serveCommand } from './serve.js';
+import { scoreCommand } from './score.js';
 import { statusCommand } from './status.js';
+import { trainCommand } from './train.js';
 
 /** Options of the commands: `--db` and `--json` on all, the rest where declared. */
 interface Opts {
@@ -35,6 +37,10 @@ interface Opts {
 	list?: string;
 	weeks?: string;
 	skipDerived?: boolean;
+	model?: string;
+	features?: string;
+	label?: string;
+	id?: string;
 }
 
 const program = new Command('adoption')
@@ -113,6 +119,20 @@ command<[string]>('cohorts <view>', 'signup-month cohorts: activation or retenti
 	.option('--region <region>', 'only accounts in this region')
 	.option('--csm <name>', 'only accounts of this CSM')
 	.option('--as-of <date>', 'treat this UTC day as the end of the data');
+
+command<[]>('train', 'train a model, evaluate it on held-out data and save it under models/', (o) =>
+	trainCommand({ db: o.db, model: o.model, asOf: o.asOf, features: o.features, label: o.label, id: o.id }, makeOutput(!!o.json))
+)
+	.option('--model <name>', 'churn, csat or ces', 'churn')
+	.option('--as-of <date>', 'the date the model looks from (default: the day after the last data)')
+	.option('--features <file>', 'train on your own account-level table instead (CSV or Parquet)')
+	.option('--label <column>', 'with --features: the column to predict (Yes/No, true/false, 1/0)')
+	.option('--id <column>', 'with --features: the identifier column (dropped from the inputs)');
+
+command<[]>('score', 'score every account with the latest models and store the scores', (o) => scoreCommand({ db: o.db, asOf: o.asOf }, makeOutput(!!o.json))).option(
+	'--as-of <date>',
+	'score as of this date (default: the day after the last data)'
+);
 
 command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
 	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))

@@ -19,9 +19,10 @@ describe('migrations', () => {
 			{ version: 1, name: 'initial' },
 			{ version: 2, name: 'zendesk-segment' },
 			{ version: 3, name: 'truth' },
-			{ version: 4, name: 'derived' }
+			{ version: 4, name: 'derived' },
+			{ version: 5, name: 'scores' }
 		]);
-		expect(LATEST_VERSION).toBe(4);
+		expect(LATEST_VERSION).toBe(5);
 		expect(await db.query('SELECT ticket_id, account_id, deleted, channel_raw FROM tickets')).toEqual([
 			{ ticket_id: 'T1', account_id: 'A1', deleted: false, channel_raw: null }
 		]);
@@ -30,7 +31,7 @@ describe('migrations', () => {
 
 		// Opening a current database applies nothing again.
 		const again = await openDatabase(file, { threads: 1 });
-		expect(await again.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 4 }]);
+		expect(await again.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 5 }]);
 		again.close();
 	});
 

@@ -116,6 +116,29 @@ export const configSchema = z
 			})
 			.strict()
 			.default({ timeZone: 'UTC', weekStart: 'monday' }),
+		churn: z
+			.object({
+				/** A snapshot's label: churned within this many days after its as-of date. */
+				labelDays: z.number().int().min(7).max(365).default(90),
+				/** Snapshots the backtest trains on: the latest `labelDays` before the test snapshot, then every `snapshotEveryDays` before it. */
+				trainingSnapshots: z.number().int().min(1).max(36).default(12),
+				snapshotEveryDays: z.number().int().min(7).max(365).default(30),
+				/** Seed of every shuffle and initialisation: the same data and seed give the same model. */
+				seed: z.number().int().default(42)
+			})
+			.strict()
+			.default({ labelDays: 90, trainingSnapshots: 12, snapshotEveryDays: 30, seed: 42 }),
+		/** Health score weights (normalised to sum 1; a missing part's weight goes to the others). */
+		health: z
+			.object({
+				weights: z
+					.object({ risk: z.number().min(0).default(0.5), adoption: z.number().min(0).default(0.3), sentiment: z.number().min(0).default(0.2) })
+					.strict()
+					.refine((w) => w.risk + w.adoption + w.sentiment > 0, 'at least one weight must be above 0')
+					.default({ risk: 0.5, adoption: 0.3, sentiment: 0.2 })
+			})
+			.strict()
+			.default({ weights: { risk: 0.5, adoption: 0.3, sentiment: 0.2 } }),
 		/** Targets shown on dashboards, by metric id (rates as fractions). */
 		targets: z
 			.record(z.string(), z.number())

@@ -140,6 +140,22 @@ export interface RejectedRowsTable {
 	raw: string | null;
 }
 
+export interface AccountScoresTable {
+	account_id: string;
+	as_of: Ts;
+	model: string;
+	version: string;
+	churn_probability: number;
+	risk_percentile: number;
+	risk_band: 'high' | 'medium' | 'low';
+	health: number | null;
+	adoption: number | null;
+	sentiment: number | null;
+	/** JSON: `[{feature, impact, text}]`. */
+	drivers: string | null;
+	scored_at: Ts;
+}
+
 export interface TruthTable {
 	account_id: string;
 	churned: boolean | null;
@@ -173,6 +189,7 @@ export interface Schema {
 	zendesk_users: ZendeskUsersTable;
 	zendesk_organizations: ZendeskOrganizationsTable;
 	truth: TruthTable;
+	account_scores: AccountScoresTable;
 	loads: LoadsTable;
 	rejected_rows: RejectedRowsTable;
 	schema_migrations: SchemaMigrationsTable;

@@ -1,0 +1,68 @@
+import type { FeatureFrame } from '../../features/store.js';
+
+/**
+ * How snapshot columns become model inputs, fitted on training rows only and saved with the model, so
+ * scoring encodes exactly as training did.
+ */
+export interface Encoding {
+	/** Numeric columns: missing values take the training median; counts and durations are log-scaled. */
+	numeric: { name: string; median: number; log: boolean }[];
+	/** Categorical columns, one-hot over the levels seen in training (an unseen level is all zeros). */
+	categorical: { name: string; levels: string[] }[];
+}
+
+/**
+ * Numeric features used as they are; every other numeric feature is a non-negative count or duration whose
+ * long tail would let a few accounts dominate a linear model, so it enters as ln(1 + x).
+ */
+const AS_IS = new Set([
+	'log_arr',
+	'usage_trend',
+	'ticket_trend',
+	'milestone_level',
+	'milestones_held',
+	'milestones_lost',
+	'first_value_reached',
+	'first_value_within_30d',
+	'csat_mean',
+	'ces_mean',
+	'nps_mean',
+	'days_to_renewal'
+]);
+
+/** Fits the encoding on the rows `rows` of `frame`. */
+export function fitEncoding(frame: FeatureFrame, rows: number[]): Encoding {
+	const numeric = Object.entries(frame.numeric).map(([name, values]) => {
+		const seen = rows.map((i) => values[i]).filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+		const median = seen.length ? seen[Math.floor(seen.length / 2)] : 0;
+		return { name, median, log: !AS_IS.has(name) };
+	});
+	const categorical = Object.entries(frame.categorical).map(([name, values]) => ({
+		name,
+		levels: [...new Set(rows.map((i) => values[i]).filter((v): v is string => v !== null))].sort()
+	}));
+	return { numeric, categorical };
+}
+
+/** The model's input names, in column order: numeric features, then `column=level` indicators. */
+export function encodedNames(enc: Encoding): string[] {
+	return [...enc.numeric.map((n) => n.name), ...enc.categorical.flatMap((c) => c.levels.map((l) => `${c.name}=${l}`))];
+}
+
+/** Encodes rows `rows` (default all) of `frame` into a matrix whose columns are {@link encodedNames}. */
+export function encodeFrame(frame: FeatureFrame, enc: Encoding, rows?: number[]): number[][] {
+	const idx = rows ?? frame.account_id.map((_, i) => i);
+	return idx.map((i) => {
+		const x: number[] = [];
+		for (const n of enc.numeric) {
+			const v = frame.numeric[n.name]?.[i];
+			const value = v === null || v === undefined || !Number.isFinite(v) ? n.median : v;
+			x.push(n.log ? Math.sign(value) * Math.log1p(Math.abs(value)) : value);
+		}
+		for (const c of enc.categorical) {
+			const v = frame.categorical[c.name]?.[i];
+			for (const l of c.levels) x.push(v === l ? 1 : 0);
+		}
+		return x;
+	});
+}

@@ -1,0 +1,64 @@
+import type { Config } from '../config/config.js';
+
+/** The parts of a health score, each 0–1 with 1 healthiest; null when unknown for the account. */
+export interface HealthParts {
+	/** 1 − the account's churn-risk percentile among the accounts scored with it (0 = the riskiest). */
+	risk: number;
+	/** Milestone level ÷ 3. */
+	adoption: number | null;
+	/** (sentiment + 100) ÷ 200, sentiment on the −100…100 scale. */
+	sentiment: number | null;
+}
+
+/**
+ * Health (0–100) = 100 × Σ wₖ·partₖ ÷ Σ wₖ over the parts the account has, with the config's weights
+ * (default risk 0.5, adoption 0.3, sentiment 0.2): an account without survey answers or tickets is judged
+ * on risk and adoption alone rather than given a made-up neutral sentiment.
+ */
+export function healthScore(parts: HealthParts, weights: Config['health']['weights']): number {
+	let sum = weights.risk * parts.risk;
+	let total = weights.risk;
+	if (parts.adoption !== null) {
+		sum += weights.adoption * parts.adoption;
+		total += weights.adoption;
+	}
+	if (parts.sentiment !== null) {
+		sum += weights.sentiment * parts.sentiment;
+		total += weights.sentiment;
+	}
+	return total > 0 ? (100 * sum) / total : 0;
+}
+
+/**
+ * Sentiment (−100…100) from mean CSAT (1–5) and CES (1–7) answers: CSAT ↦ (s − 3) ÷ 2 × 100,
+ * CES ↦ (s − 4) ÷ 3 × 100, averaged over the ones present; null without either.
+ */
+export function sentimentFromScores(csat: number | null, ces: number | null): number | null {
+	const parts: number[] = [];
+	if (csat !== null && Number.isFinite(csat)) parts.push(((csat - 3) / 2) * 100);
+	if (ces !== null && Number.isFinite(ces)) parts.push(((ces - 4) / 3) * 100);
+	return parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : null;
+}
+
+/**
+ * Each value's percentile among `values`: the share of the others strictly below it plus half of those
+ * equal (mid-rank), so ties share one percentile and the result lies in [0, 1].
+ */
+export function percentiles(values: ArrayLike<number>): Float64Array {
+	const n = values.length;
+	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+	const out = new Float64Array(n);
+	for (let i = 0; i < n; ) {
+		let j = i;
+		while (j + 1 < n && values[order[j + 1]] === values[order[i]]) j++;
+		const p = n > 1 ? (i + j) / 2 / (n - 1) : 0.5;
+		for (let k = i; k <= j; k++) out[order[k]] = p;
+		i = j + 1;
+	}
+	return out;
+}
+
+/** Risk band from the risk percentile: the top decile is `high` (the alert's "top decile"), the next 20 % `medium`. */
+export function riskBand(percentile: number): 'high' | 'medium' | 'low' {
+	return percentile >= 0.9 ? 'high' : percentile >= 0.7 ? 'medium' : 'low';
+}
