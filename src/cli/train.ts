@@ -45,7 +45,7 @@ function printChurn(r: ChurnEvaluation, out: Output) {
 	out.info(`  Brier ${r.brier.toFixed(4)} (base-rate predictor ${r.brier_base_rate.toFixed(4)})   top decile: precision ${pct(r.top_decile.precision)}, lift ${r.top_decile.lift.toFixed(2)}×`);
 	out.info(`  Health score AUC ${f3(r.health_auc)} (how well the health weights rank the same churners)`);
 	out.info('  Calibration (mean predicted → observed churn, per tenth of the probability scale):');
-	for (const b of r.calibration.filter((c) => c.count > 0)) out.info(`    ${pct(b.mean_predicted).padStart(7)} → ${pct(b.observed_rate).padStart(7)}  (${b.count} accounts)`);
+	for (const b of r.calibration.filter((c) => c.count > 0)) out.info(`    ${pct(b.mean_predicted!).padStart(7)} → ${pct(b.observed_rate!).padStart(7)}  (${b.count} accounts)`);
 }
 
 async function trainFeatureFile(opts: { features?: string; label?: string; id?: string }, out: Output) {
