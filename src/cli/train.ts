@@ -30,7 +30,7 @@ export async function trainCommand(opts: { db: string; model?: string; asOf?: st
 		}
 		const { trainSatisfaction } = await import('../lib/server/models/satisfaction/train.js');
 		const r = await trainSatisfaction(db, model as 'csat' | 'ces', { asOf: opts.asOf });
-		out.result({ model, version: r.version, ...r.evaluation });
+		out.result({ target: model, version: r.version, ...r.evaluation });
 		out.info(`${model.toUpperCase()} model ${r.version} (${r.evaluation.model}): held-out MAE ${r.evaluation.mae.toFixed(3)} vs mean baseline ${r.evaluation.baseline_mae.toFixed(3)} (${pct(r.evaluation.improvement)} better), RMSE ${r.evaluation.rmse.toFixed(3)} vs ${r.evaluation.baseline_rmse.toFixed(3)}; ${r.evaluation.n_train} training tickets, ${r.evaluation.n_test} test tickets`);
 	} finally {
 		db.close();
