@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../lib/server/db/connection.js';
+import { loadConfig } from '../lib/server/config/config.js';
+import { scoreAccounts } from '../lib/server/models/churn/score.js';
+import { trainChurn } from '../lib/server/models/churn/train.js';
+import { loadModel } from '../lib/server/models/store.js';
 import { generateCommand } from './generate.js';
 import { loadCommand } from './load.js';
 import type { Output } from './output.js';
@@ -11,7 +15,8 @@ export const SAMPLE_DIR = 'data/sample';
 
 /**
  * `adoption demo`: on an empty machine, generate the default sample data set (when `data/sample` has
- * none), load it (when the database has no accounts yet), and serve the app.
+ * none), load it (when the database has no accounts yet), train the churn and CSAT/CES models (when
+ * `models/` has none), score the accounts (when they have no scores), and serve the app.
  */
 export async function demoCommand(opts: { db: string; port: string; host: string }, out: Output) {
 	const db = await openDatabase(opts.db);
@@ -27,7 +32,43 @@ export async function demoCommand(opts: { db: string; port: string; host: string
 		const files = fs.readdirSync(SAMPLE_DIR).sort().map((f) => path.join(SAMPLE_DIR, f));
 		await loadCommand(files, { db: opts.db }, out);
 	} else {
-		out.info(`${opts.db} already holds ${n.toLocaleString('en-US')} accounts; serving it.`);
+		out.info(`${opts.db} already holds ${n.toLocaleString('en-US')} accounts.`);
 	}
+	await trainAndScore(opts.db, out);
 	await serveCommand(opts, out);
+}
+
+/** Trains whichever models are missing and scores the accounts when they have no scores yet. */
+async function trainAndScore(dbPath: string, out: Output) {
+	const has = (name: string) => {
+		try {
+			loadModel(name);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	const config = loadConfig();
+	const db = await openDatabase(dbPath);
+	try {
+		if (!has('churn')) {
+			out.info('Training the churn model (backtest on the last 90 days)…');
+			const r = await trainChurn(db, config);
+			out.info(`  churn model ${r.version}: held-out ROC AUC ${r.auc.toFixed(3)}${r.oracle_auc === null ? '' : ` (oracle ${r.oracle_auc.toFixed(3)})`}, Brier ${r.brier.toFixed(4)}`);
+		}
+		const { trainSatisfaction } = await import('../lib/server/models/satisfaction/train.js');
+		for (const kind of ['csat', 'ces'] as const) {
+			if (has(kind)) continue;
+			out.info(`Training the predicted ${kind.toUpperCase()} model…`);
+			const r = await trainSatisfaction(db, kind);
+			out.info(`  ${kind} model ${r.version}: held-out MAE ${r.evaluation.mae.toFixed(3)} vs mean baseline ${r.evaluation.baseline_mae.toFixed(3)}`);
+		}
+		const [{ scored }] = await db.query<{ scored: number }>('SELECT count(*) AS scored FROM account_scores');
+		if (scored === 0) {
+			const r = await scoreAccounts(db, config);
+			out.info(`Scored ${r.scored.toLocaleString('en-US')} accounts: ${r.bands.high} at high risk.`);
+		}
+	} finally {
+		db.close();
+	}
 }
