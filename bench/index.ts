@@ -6,17 +6,21 @@
  *   generate [accounts]       `adoption generate`: wall time, peak RSS, records and size per file (generate.ts)
  *   metrics [accounts]        the overview and each metric, cold and warm, after load and derived tables
  *                             (see metrics.ts); default 26,000 accounts (about 10 M events).
+ *   train [accounts]          `adoption train` and `adoption score`: features, training, scoring (train.ts);
+ *                             default 100,000 accounts.
  *
  * Sizes accept `1000000`, `1_000_000`, `1,000,000`, `1e6`, `10M`, `500k`. Output goes to `bench/out/` (gitignored).
  */
 import { ingestBench } from './ingest.js';
 import { generateBench } from './generate.js';
 import { metricsBench } from './metrics.js';
+import { trainBench } from './train.js';
 
 const BENCHES: Record<string, { run: (size: number, repeats?: number) => Promise<void>; defaultSize: number }> = {
 	ingest: { run: ingestBench, defaultSize: 1_000_000 },
 	metrics: { run: (size) => metricsBench(size), defaultSize: 26_000 },
-	generate: { run: (size) => generateBench(size), defaultSize: 26_000 }
+	generate: { run: (size) => generateBench(size), defaultSize: 26_000 },
+	train: { run: (size) => trainBench(size), defaultSize: 100_000 }
 };
 
 /** Parses a size argument; throws on nonsense. */

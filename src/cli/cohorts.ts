@@ -2,7 +2,7 @@ import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { cohortMatrix, ttfvDistribution } from '../lib/server/metrics/cohorts.js';
 import { metricContext } from '../lib/server/metrics/context.js';
-import { filtersSchema } from '../lib/server/metrics/filters.js';
+import { parseFilters } from '../lib/server/metrics/filters.js';
 import { CliError, type Output } from './output.js';
 
 export const COHORT_VIEWS = ['activation', 'retention', 'ttfv'] as const;
@@ -12,12 +12,12 @@ export async function cohortsCommand(view: string, opts: { db: string; weeks?: s
 	if (!(COHORT_VIEWS as readonly string[]).includes(view)) throw new CliError(`unknown cohort view '${view}': use ${COHORT_VIEWS.join(', ')}`, 2);
 	const weeks = opts.weeks === undefined ? 12 : Number(opts.weeks);
 	if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new CliError(`--weeks must be a whole number from 1 to 104, not '${opts.weeks}'`, 2);
-	const raw = Object.fromEntries(['from', 'to', 'plan', 'segment', 'region', 'csm', 'asOf'].filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
-	const parsed = filtersSchema.safeParse(raw);
-	if (!parsed.success) throw new CliError(`--${String(parsed.error.issues[0].path[0])}: ${parsed.error.issues[0].message}`, 2);
+	const { from, to, plan, segment, region, csm, asOf } = opts;
+	const parsed = parseFilters({ from, to, plan, segment, region, csm, asOf });
+	if (!parsed.ok) throw new CliError(`--${parsed.key}: ${parsed.message}`, 2);
 	const db = await openDatabase(opts.db);
 	try {
-		const ctx = await metricContext(db.kysely, loadConfig(), parsed.data);
+		const ctx = await metricContext(db.kysely, loadConfig(), parsed.filters);
 		if (view === 'ttfv') {
 			const d = await ttfvDistribution(ctx);
 			out.result({ view, range: ctx.range, filters: ctx.filters, ...d });

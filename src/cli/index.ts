@@ -140,6 +140,12 @@ command<[]>('demo', 'generate sample data if there is none, load it and serve th
 	.option('--port <n>', 'port', '3000')
 	.option('--host <host>', 'interface to listen on', '127.0.0.1');
 
+// Output piped into `head` and the like: stop quietly when the reader goes away.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+	if (err.code === 'EPIPE') process.exit(0);
+	throw err;
+});
+
 try {
 	await program.parseAsync(process.argv);
 } catch (err) {

@@ -1,7 +1,7 @@
 import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { DIMENSIONS, GRAINS, type Dimension, type Grain, type GroupBy } from '../lib/server/metrics/engine.js';
-import { filtersSchema } from '../lib/server/metrics/filters.js';
+import { parseFilters } from '../lib/server/metrics/filters.js';
 import { metricContext } from '../lib/server/metrics/context.js';
 import { listById, LISTS, runList } from '../lib/server/metrics/lists.js';
 import { computeMetrics, METRICS } from '../lib/server/metrics/registry.js';
@@ -36,23 +36,20 @@ export async function metricsCommand(opts: MetricsOpts, out: Output) {
 	const ids = metric?.split(',').filter(Boolean);
 	const unknown = ids?.find((id) => !METRICS.some((m) => m.id === id));
 	if (unknown) throw new CliError(`unknown metric '${unknown}': use one of ${METRICS.map((m) => m.id).join(', ')}`, 2);
-	const parsed = filtersSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		throw new CliError(`--${String(issue.path[0] ?? '').replace('asOf', 'as-of')}: ${issue.message}`, 2);
-	}
+	const parsed = parseFilters(raw);
+	if (!parsed.ok) throw new CliError(`--${parsed.key.replace('asOf', 'as-of')}: ${parsed.message}`, 2);
 	const config = loadConfig();
 	const db = await openDatabase(dbPath);
 	try {
 		if (listDef) {
-			const result = await runList(listDef, await metricContext(db.kysely, config, parsed.data));
+			const result = await runList(listDef, await metricContext(db.kysely, config, parsed.filters));
 			out.result(result);
 			out.info(`${listDef.label}: ${listDef.description}`);
 			if (result.rows.length) console.table(result.rows.slice(0, 25));
 			else out.info('  (none)');
 			return;
 		}
-		const report = await computeMetrics(db.kysely, config, parsed.data, ids, group);
+		const report = await computeMetrics(db.kysely, config, parsed.filters, ids, group);
 		out.result(report);
 		out.info(`Range ${report.range.from ?? 'start'} → ${report.range.to} (end of data ${report.range.end_of_data ?? '—'})`);
 		for (const m of METRICS.filter((m) => m.id in report)) {

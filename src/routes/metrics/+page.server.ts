@@ -1,6 +1,7 @@
 import { loadConfig } from '$lib/server/config/config.js';
 import { TablesRepository } from '$lib/server/db/repositories/tables.repository.js';
 import type { GroupResult } from '$lib/server/metrics/engine.js';
+import { filterOptions } from '$lib/server/metrics/filters.js';
 import { LISTS } from '$lib/server/metrics/lists.js';
 import { computeMetrics, METRICS } from '$lib/server/metrics/registry.js';
 import type { MetricSummary, TrendPoint } from '$lib/components/kpi/kpi.js';
@@ -8,7 +9,6 @@ import type { FunnelData } from '$lib/components/charts/options.js';
 import { readDatabase } from '../db.server.js';
 import { KPI_IDS, TRENDED_IDS } from './dashboard.js';
 import { parseFilters } from './filters.server.js';
-import { filterOptions } from './options.server.js';
 import type { PageServerLoad } from './$types';
 
 /** Five significant digits: plenty for a chart, and a third of the bytes of a full double. */

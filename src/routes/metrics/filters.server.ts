@@ -1,4 +1,4 @@
-import { filtersSchema, type Filters } from '$lib/server/metrics/filters.js';
+import { parseFilters as parseFilterValues, type Filters } from '$lib/server/metrics/filters.js';
 import { FILTER_LABELS, filterValues, type FilterKey, type FilterValues } from './query.js';
 
 /** A request's filters: the raw values (to show back), and either the validated filters or what is wrong. */
@@ -11,11 +11,10 @@ export type ParsedFilters = { values: FilterValues; filters: Filters; error: nul
  */
 export function parseFilters(url: URL): ParsedFilters {
 	const values = filterValues(url);
-	const parsed = filtersSchema.safeParse(values);
-	if (parsed.success) return { values, filters: parsed.data, error: null };
-	const issue = parsed.error.issues[0];
-	const key = String(issue.path[0] ?? '') as FilterKey;
+	const parsed = parseFilterValues(values);
+	if (parsed.ok) return { values, filters: parsed.filters, error: null };
+	const key = parsed.key as FilterKey;
 	const label = FILTER_LABELS[key] ?? key;
 	const given = values[key] !== undefined ? ` (got '${values[key]}')` : '';
-	return { values, filters: null, error: `${label}: ${issue.message}${given}.` };
+	return { values, filters: null, error: `${label}: ${parsed.message}${given}.` };
 }

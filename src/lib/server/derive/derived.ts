@@ -144,19 +144,23 @@ export const funnelTable: DerivedTable = {
 };
 
 /**
- * `derived_account_days`: one row per account and UTC day with any activity (event, search or ticket),
- * and whether any of it was portal activity (self-service or a ticket): what portal adoption counts.
+ * `derived_account_days`: one row per account and UTC day with any activity (event, search or ticket):
+ * whether any of it was portal activity (self-service or a ticket), what portal adoption counts; and the
+ * day's product events and distinct active users, what the feature snapshots' usage windows add up.
  */
 export const accountDaysTable: DerivedTable = {
 	name: 'derived_account_days',
-	signature: (c) => JSON.stringify([...c.selfServiceEvents].sort()),
+	// `columns` changes with the table's shape, so a table built by an older version counts as stale.
+	signature: (c) => JSON.stringify({ columns: 'portal,events,users', events: [...c.selfServiceEvents].sort() }),
 	build: (c) => sql`
-		SELECT account_id, day, bool_or(portal) AS portal FROM (
-			SELECT account_id, timestamp::DATE AS day, true AS portal FROM kb_searches WHERE account_id IS NOT NULL
+		SELECT account_id, day, bool_or(portal) AS portal, count(*) FILTER (WHERE is_event) AS events,
+			count(DISTINCT user_id) FILTER (WHERE is_event) AS users
+		FROM (
+			SELECT account_id, timestamp::DATE AS day, true AS portal, false AS is_event, NULL AS user_id FROM kb_searches WHERE account_id IS NOT NULL
 			UNION ALL
-			SELECT account_id, timestamp::DATE, event IN (${sql.join(c.selfServiceEvents)}) FROM events WHERE account_id IS NOT NULL
+			SELECT account_id, timestamp::DATE, event IN (${sql.join(c.selfServiceEvents)}), true, user_id FROM events WHERE account_id IS NOT NULL
 			UNION ALL
-			SELECT account_id, created_at::DATE, true FROM tickets WHERE account_id IS NOT NULL AND NOT coalesce(deleted, false)
+			SELECT account_id, created_at::DATE, true, false, NULL FROM tickets WHERE account_id IS NOT NULL AND NOT coalesce(deleted, false)
 		) GROUP BY account_id, day`
 };
 

@@ -24,7 +24,7 @@ export const NUMERIC_FEATURES = [
 	'events_90d',
 	'usage_trend',
 	'active_days_30d',
-	'active_users_30d',
+	'user_days_30d',
 	'days_since_last_event',
 	'milestone_level',
 	'milestones_held',
@@ -73,7 +73,8 @@ const days = (n: number) => sql.raw(`INTERVAL ${Math.round(n)} DAY`);
  * `messages` and `reopened` (final counts without a time). The renewal date is rolled back by whole years
  * to the first one after `T`.
  *
- * Windows end at `T`: `_7d`, `_30d`, `_90d` = the 7, 30, 90 days before `T`. Trends are
+ * `T` is a UTC midnight. Windows end at `T`: `_7d`, `_30d`, `_90d` = the 7, 30, 90 days before `T`;
+ * `user_days_30d` = Σ over those days of the day's distinct active users. Trends are
  * ln((last 30 days + 1) ÷ (the 30 days before + 1)). Means of surveys cover all answers before `T`
  * (null when none). The label `label_churned` = churned in [T, T + `churn.labelDays` (90) days), null when that window runs
  * past the end of the data (`end`), since it cannot be known yet. `derived` names the fresh derived tables
@@ -81,6 +82,8 @@ const days = (n: number) => sql.raw(`INTERVAL ${Math.round(n)} DAY`);
  */
 export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[], end: string, derived?: Set<string>): RawBuilder<unknown> {
 	if (!asOfs.length) throw new Error('a feature snapshot needs at least one as-of date');
+	const notMidnight = asOfs.find((t) => Date.parse(t) % 86_400_000 !== 0);
+	if (notMidnight) throw new Error(`a feature snapshot's as-of must be a UTC midnight, not ${notMidnight}`);
 	const snap = sql.join(asOfs.map((t) => sql`(${ts(t)})`));
 	const ctx = (t: string): MetricContext => ({ db, config, filters: {}, range: { from: null, to: t, end_of_data: end }, derived });
 	// Milestone levels are worked out per as-of date by the same SQL the milestone metric uses.
@@ -99,19 +102,16 @@ export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[],
 			FROM accounts a JOIN snap s ON a.created_at < s.as_of AND (a.churned_at IS NULL OR a.churned_at >= s.as_of)
 		),
 		ev AS (
-			SELECT s.as_of, e.account_id,
-				count(*) FILTER (WHERE e.timestamp >= s.as_of - ${days(7)}) AS events_7d,
-				count(*) FILTER (WHERE e.timestamp >= s.as_of - ${days(30)}) AS events_30d,
-				count(*) AS events_90d,
-				count(*) FILTER (WHERE e.timestamp >= s.as_of - ${days(60)} AND e.timestamp < s.as_of - ${days(30)}) AS events_prev_30d,
-				count(DISTINCT e.user_id) FILTER (WHERE e.timestamp >= s.as_of - ${days(30)}) AS active_users_30d,
-				max(e.timestamp) AS last_event_at
-			FROM events e JOIN snap s ON e.timestamp >= s.as_of - ${days(90)} AND e.timestamp < s.as_of
-			WHERE e.account_id IS NOT NULL GROUP BY ALL
-		),
-		ad AS (
-			SELECT s.as_of, d.account_id, count(*) AS active_days_30d
-			FROM (${derivedOrBuilt(any, accountDaysTable)}) d JOIN snap s ON d.day >= (s.as_of - ${days(30)})::DATE AND d.day < s.as_of::DATE
+			-- Usage from the per-account-day rollup: the windows end at midnight, so whole days are exact.
+			SELECT s.as_of, d.account_id,
+				sum(d.events) FILTER (WHERE d.day >= (s.as_of - ${days(7)})::DATE) AS events_7d,
+				sum(d.events) FILTER (WHERE d.day >= (s.as_of - ${days(30)})::DATE) AS events_30d,
+				sum(d.events) AS events_90d,
+				sum(d.events) FILTER (WHERE d.day >= (s.as_of - ${days(60)})::DATE AND d.day < (s.as_of - ${days(30)})::DATE) AS events_prev_30d,
+				count(*) FILTER (WHERE d.day >= (s.as_of - ${days(30)})::DATE) AS active_days_30d,
+				sum(d.users) FILTER (WHERE d.day >= (s.as_of - ${days(30)})::DATE) AS user_days_30d,
+				max(d.day) FILTER (WHERE d.events > 0) AS last_event_day
+			FROM (${derivedOrBuilt(any, accountDaysTable)}) d JOIN snap s ON d.day >= (s.as_of - ${days(90)})::DATE AND d.day < s.as_of::DATE
 			GROUP BY ALL
 		),
 		seats AS (
@@ -166,10 +166,10 @@ export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[],
 				((date_diff('day', b.as_of::DATE, b.renewal_date) % 365) + 365) % 365 END AS days_to_renewal,
 			coalesce(ev.events_7d, 0) AS events_7d, coalesce(ev.events_30d, 0) AS events_30d, coalesce(ev.events_90d, 0) AS events_90d,
 			ln((coalesce(ev.events_30d, 0) + 1) / (coalesce(ev.events_prev_30d, 0) + 1)) AS usage_trend,
-			coalesce(ad.active_days_30d, 0) AS active_days_30d,
-			coalesce(ev.active_users_30d, 0) AS active_users_30d,
-			-- Without an event in the 90-day window the account has been quiet at least that long.
-			coalesce(date_diff('second', ev.last_event_at, b.as_of) / 86400.0, 90) AS days_since_last_event,
+			coalesce(ev.active_days_30d, 0) AS active_days_30d,
+			coalesce(ev.user_days_30d, 0) AS user_days_30d,
+			-- Whole days since the last day with a product event; none in the 90-day window: at least 90.
+			coalesce(date_diff('day', ev.last_event_day, b.as_of::DATE), 90) AS days_since_last_event,
 			coalesce(ms.level, 0) AS milestone_level, coalesce(ms.held, 0) AS milestones_held, coalesce(ms.lost, 0) AS milestones_lost,
 			(fv.first_at < b.as_of)::INTEGER AS first_value_reached,
 			coalesce(fv.first_at < b.as_of AND fv.first_at <= b.created_at + ${days(fvDays)}, false)::INTEGER AS first_value_within_30d,
@@ -186,7 +186,7 @@ export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[],
 			${sql.join(topics.map((t) => sql`coalesce(tk.${sql.ref(topicColumn(t))}, 0) AS ${sql.ref(topicColumn(t))}`))},
 			CASE WHEN b.as_of + ${days(config.churn.labelDays)} <= ${ts(end)} THEN coalesce(b.churned_at < b.as_of + ${days(config.churn.labelDays)}, false) END AS label_churned
 		FROM base b
-		LEFT JOIN ev USING (as_of, account_id) LEFT JOIN ad USING (as_of, account_id) LEFT JOIN seats USING (as_of, account_id)
+		LEFT JOIN ev USING (as_of, account_id) LEFT JOIN seats USING (as_of, account_id)
 		LEFT JOIN tk USING (as_of, account_id) LEFT JOIN se USING (as_of, account_id) LEFT JOIN ss USING (as_of, account_id)
 		LEFT JOIN cb USING (as_of, account_id) LEFT JOIN sv USING (as_of, account_id) LEFT JOIN ms USING (as_of, account_id)
 		LEFT JOIN fv ON fv.account_id = b.account_id

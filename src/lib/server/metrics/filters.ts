@@ -25,6 +25,24 @@ export const filtersSchema = z
 /** Validated filters. */
 export type Filters = z.infer<typeof filtersSchema>;
 
+/**
+ * Filters parsed from user input, or the first problem. `key` is the schema's name (`asOf`, not the
+ * CLI's `--as-of` or the API's `as_of`) and `message` is bare, so each caller words the error its own way.
+ */
+export type FiltersResult = { ok: true; filters: Filters } | { ok: false; key: string; message: string };
+
+/**
+ * Validates raw filter values with `filtersSchema`. Absent (`undefined`) values are dropped, as optional
+ * flags and parameters come through that way; empty strings are kept, so each caller decides whether
+ * an empty value means "not given" (the web) or is an error (the CLI).
+ */
+export function parseFilters(raw: Record<string, string | undefined>): FiltersResult {
+	const parsed = filtersSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+	if (parsed.success) return { ok: true, filters: parsed.data };
+	const issue = parsed.error.issues[0];
+	return { ok: false, key: String(issue.path[0] ?? ''), message: issue.message };
+}
+
 /** The account attributes a filter can name. */
 const ACCOUNT_FILTERS = ['plan', 'segment', 'region', 'csm'] as const;
 
@@ -79,4 +97,22 @@ export function inScope(column: RawBuilder<unknown>, f: Filters): RawBuilder<boo
 	for (const k of ACCOUNT_FILTERS) if (f[k] !== undefined) conds.push(sql`${sql.ref(k)} = ${f[k]}`);
 	if (f.cohort) conds.push(sql`strftime(created_at, '%Y-%m') = ${f.cohort}`);
 	return sql<boolean>`${column} IN (SELECT account_id FROM accounts WHERE ${sql.join(conds, sql` AND `)})`;
+}
+
+/** The values a filter bar can offer: each account attribute's distinct values, and the signup months. */
+export type FilterOptions = Record<(typeof ACCOUNT_FILTERS)[number] | 'cohort', string[]>;
+
+/** Distinct plans, segments, regions, CSMs and signup months of the loaded accounts, sorted. */
+export async function filterOptions(db: Kysely<Schema>): Promise<FilterOptions> {
+	const { rows } = await sql<{ key: string; value: string }>`
+		SELECT DISTINCT 'plan' AS key, plan AS value FROM accounts WHERE plan IS NOT NULL
+		UNION ALL SELECT DISTINCT 'segment', segment FROM accounts WHERE segment IS NOT NULL
+		UNION ALL SELECT DISTINCT 'region', region FROM accounts WHERE region IS NOT NULL
+		UNION ALL SELECT DISTINCT 'csm', csm FROM accounts WHERE csm IS NOT NULL
+		UNION ALL SELECT DISTINCT 'cohort', strftime(created_at, '%Y-%m') FROM accounts
+		ORDER BY key, value`.execute(db);
+	const out: FilterOptions = { plan: [], segment: [], region: [], csm: [], cohort: [] };
+	for (const r of rows) if (r.key in out) out[r.key as keyof FilterOptions].push(r.value);
+	out.cohort.reverse(); // newest signup month first
+	return out;
 }

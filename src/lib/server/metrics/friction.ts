@@ -48,6 +48,18 @@ export const reopenRate: MetricDefinition = {
 	finish: (r) => rateResult(r.k, r.n)
 };
 
+/**
+ * The median, 90th percentile and count of one of the tickets' hours columns: shared so reply and
+ * resolution times are always summarised (and their tickets counted) the same way.
+ */
+function medianHours(column: 'reply_hours' | 'resolution_hours'): Pick<MetricDefinition, 'aggregate' | 'finish'> {
+	const c = sql.ref(column);
+	return {
+		aggregate: () => sql`median(${c}) AS median, quantile_cont(${c}, 0.9) AS p90, count(${c}) AS n`,
+		finish: (r) => ({ value: r.median, details: { tickets: r.n ?? 0, p90: r.p90 } })
+	};
+}
+
 /** First-reply time = median hours from creation to first reply, over replied tickets created in the range. */
 export const firstReplyHours: MetricDefinition = {
 	id: 'first_reply_hours',
@@ -57,8 +69,7 @@ export const firstReplyHours: MetricDefinition = {
 	unit: 'hours',
 	direction: 'lower',
 	facts: tickets,
-	aggregate: () => sql`median(reply_hours) AS median, quantile_cont(reply_hours, 0.9) AS p90, count(reply_hours) AS n`,
-	finish: (r) => ({ value: r.median, details: { tickets: r.n ?? 0, p90: r.p90 } })
+	...medianHours('reply_hours')
 };
 
 /** Resolution time = median hours from creation to solved, over solved tickets created in the range. */
@@ -70,8 +81,7 @@ export const resolutionHours: MetricDefinition = {
 	unit: 'hours',
 	direction: 'lower',
 	facts: tickets,
-	aggregate: () => sql`median(resolution_hours) AS median, quantile_cont(resolution_hours, 0.9) AS p90, count(resolution_hours) AS n`,
-	finish: (r) => ({ value: r.median, details: { tickets: r.n ?? 0, p90: r.p90 } })
+	...medianHours('resolution_hours')
 };
 
 /** Reopen rate of bot→human handoffs = reopened ÷ known-flag tickets among those with `bot_handoff`. */

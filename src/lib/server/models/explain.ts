@@ -34,15 +34,13 @@ export function describe(feature: string, row: (name: string) => number | string
 		case 'days_since_last_event':
 			return num >= 90 ? 'No product activity in 90 days' : `Last product activity ${n0(num)} days ago`;
 		case 'events_7d':
-			return `${plural(num, 'product event')} in the last 7 days`;
 		case 'events_30d':
-			return `${plural(num, 'product event')} in the last 30 days`;
 		case 'events_90d':
-			return `${plural(num, 'product event')} in the last 90 days`;
+			return `${num === 0 ? 'No' : n0(num)} product event${num === 1 ? '' : 's'} in the last ${feature.slice(7, -1)} days`;
 		case 'active_days_30d':
 			return `Active on ${plural(num, 'day')} of the last 30`;
-		case 'active_users_30d':
-			return `${plural(num, 'active user')} in the last 30 days`;
+		case 'user_days_30d':
+			return num === 0 ? 'No user active in the last 30 days' : `${plural(num, 'user-day')} of activity in the last 30 days`;
 		case 'milestone_level':
 			return `Milestone level ${n0(num)} of 3`;
 		case 'milestones_held':

@@ -30,8 +30,10 @@ export function healthScore(parts: HealthParts, weights: Config['health']['weigh
 }
 
 /**
- * Sentiment (−100…100) from mean CSAT (1–5) and CES (1–7) answers: CSAT ↦ (s − 3) ÷ 2 × 100,
- * CES ↦ (s − 4) ÷ 3 × 100, averaged over the ones present; null without either.
+ * Sentiment (−100…100) from answered surveys only, when there are no CSAT/CES models to predict the
+ * unanswered tickets (and in the health backtest, whose test date is before those models' data ends):
+ * mean CSAT (1–5) ↦ (s − 3) ÷ 2 × 100 and mean CES (1–7) ↦ (s − 4) ÷ 3 × 100, averaged over the ones
+ * present; null without either. The same scale as the ticket-based sentiment of `satisfaction/sentiment.ts`.
  */
 export function sentimentFromScores(csat: number | null, ces: number | null): number | null {
 	const parts: number[] = [];

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { filtersSchema, type Filters } from '$lib/server/metrics/filters.js';
+import { parseFilters, type Filters } from '$lib/server/metrics/filters.js';
 
 const FILTER_PARAMS = ['from', 'to', 'plan', 'segment', 'region', 'csm', 'cohort', 'as_of'];
 
@@ -11,13 +11,10 @@ export function filtersFrom(url: URL, extra: string[]): Filters {
 	const allowed = [...FILTER_PARAMS, ...extra];
 	const unknown = [...url.searchParams.keys()].find((k) => !allowed.includes(k));
 	if (unknown) error(400, `Unknown query parameter '${unknown}': use ${allowed.join(', ')}.`);
-	const raw = Object.fromEntries(FILTER_PARAMS.filter((k) => url.searchParams.get(k)).map((k) => [k === 'as_of' ? 'asOf' : k, url.searchParams.get(k)]));
-	const parsed = filtersSchema.safeParse(raw);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		error(400, `Query parameter '${String(issue.path[0]).replace('asOf', 'as_of')}': ${issue.message}.`);
-	}
-	return parsed.data;
+	// An empty parameter (`?plan=`) counts as not given, as on the pages.
+	const parsed = parseFilters(Object.fromEntries(FILTER_PARAMS.map((k) => [k === 'as_of' ? 'asOf' : k, url.searchParams.get(k) || undefined])));
+	if (!parsed.ok) error(400, `Query parameter '${parsed.key.replace('asOf', 'as_of')}': ${parsed.message}.`);
+	return parsed.filters;
 }
 
 /** The `format` parameter: json (default) or csv. */

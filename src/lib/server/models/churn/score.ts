@@ -7,6 +7,8 @@ import { readSnapshots, saveSnapshots } from '../../features/store.js';
 import { Classifier, type ClassifierArtifact } from '../core/classifier.js';
 import { topDrivers, type Driver } from '../explain.js';
 import { healthScore, percentiles, riskBand, sentimentFromScores } from '../health.js';
+import { predictTickets } from '../satisfaction/predict.js';
+import { accountSentiment } from '../satisfaction/sentiment.js';
 import { loadModel } from '../store.js';
 import { modelAsOf } from './dates.js';
 import { encodeFrame, type Encoding } from './encode.js';
@@ -33,23 +35,38 @@ export interface ScoreReport {
 	bands: Record<'high' | 'medium' | 'low', number>;
 	/** The riskiest accounts, riskiest first. */
 	top: AccountScore[];
-	/** Seconds per step: the feature snapshot, then prediction, explanation and storing. */
-	timings: { features: number; scoring: number };
+	/** Seconds per step: the feature snapshot; ticket predictions and sentiment; prediction, explanation and storing. */
+	timings: { features: number; sentiment: number; scoring: number };
 }
 
-/** Sentiment per account from somewhere other than the snapshot (predicted CSAT/CES), when available. */
-export type SentimentSource = (db: Database, asOf: string) => Promise<Map<string, number | null> | null>;
+/**
+ * Sentiment per account at `asOf`: with saved CSAT and CES models, every ticket is scored
+ * (`ticket_predictions`) and the account's sentiment is over its tickets of the last 90 days, predicted
+ * where unanswered (`satisfaction/sentiment.ts`); without them, null, and the snapshot's answered surveys
+ * stand in (`health.ts`, `sentimentFromScores`).
+ */
+async function ticketSentiment(db: Database, asOf: string, root?: string): Promise<Map<string, number | null> | null> {
+	try {
+		loadModel('csat', 'latest', root);
+		loadModel('ces', 'latest', root);
+	} catch {
+		return null;
+	}
+	const day = asOf.slice(0, 10);
+	await predictTickets(db, { asOf: day, root });
+	return new Map((await accountSentiment(db, { asOf: day })).map((r) => [r.account_id, r.sentiment]));
+}
 
 /**
  * Scores every account live at the as-of date with the latest churn model: a feature snapshot, the
- * calibrated churn probability, its percentile and band, the health score, and the top drivers from the
- * model's own contributions. Stores them in `account_scores` (replacing that as-of date's rows) in one
+ * calibrated churn probability, its percentile and band, the sentiment (from predicted CSAT/CES when those
+ * models exist), the health score, and the top drivers from the model's own contributions. Stores them in `account_scores` (replacing that as-of date's rows) in one
  * bulk insert.
  */
 export async function scoreAccounts(
 	db: Database,
 	config: Config,
-	opts: { asOf?: string; root?: string; sentiment?: SentimentSource; top?: number } = {}
+	opts: { asOf?: string; root?: string; top?: number } = {}
 ): Promise<ScoreReport> {
 	const saved = loadModel('churn', 'latest', opts.root);
 	const meta = saved.metadata as unknown as ChurnMetadata;
@@ -61,13 +78,14 @@ export async function scoreAccounts(
 	const frame = await readSnapshots(db, config, [asOf]);
 	const t1 = performance.now();
 
+	const external = await ticketSentiment(db, asOf, opts.root);
+	const t2 = performance.now();
 	const X = encodeFrame(frame, meta.encoding as Encoding);
 	const p = model.predict(X);
 	const contributions = model.contributions(X);
 	const pct = percentiles(p);
-	const external = opts.sentiment ? await opts.sentiment(db, asOf) : null;
 	const scores: AccountScore[] = frame.account_id.map((account_id, i) => {
-		const sentiment = external?.get(account_id) ?? sentimentFromScores(frame.numeric.csat_mean[i], frame.numeric.ces_mean[i]);
+		const sentiment = external ? (external.get(account_id) ?? null) : sentimentFromScores(frame.numeric.csat_mean[i], frame.numeric.ces_mean[i]);
 		const adoption = (frame.numeric.milestone_level[i] ?? 0) / 3;
 		return {
 			account_id,
@@ -81,7 +99,7 @@ export async function scoreAccounts(
 		};
 	});
 	await storeScores(db, scores, asOf, saved.version);
-	const t2 = performance.now();
+	const t3 = performance.now();
 
 	const bands = { high: 0, medium: 0, low: 0 };
 	for (const s of scores) bands[s.risk_band]++;
@@ -92,7 +110,7 @@ export async function scoreAccounts(
 		scored: scores.length,
 		bands,
 		top: [...scores].sort((a, b) => b.churn_probability - a.churn_probability).slice(0, opts.top ?? 10),
-		timings: { features: (t1 - t0) / 1000, scoring: (t2 - t1) / 1000 }
+		timings: { features: (t1 - t0) / 1000, sentiment: (t2 - t1) / 1000, scoring: (t3 - t2) / 1000 }
 	};
 }
 

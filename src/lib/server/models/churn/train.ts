@@ -27,6 +27,8 @@ export interface ChurnEvaluation extends ClassificationReport {
 	/** Each candidate's validation figures (the model is chosen among them). */
 	candidates: unknown;
 	features: string[];
+	/** Seconds spent building and reading the feature snapshots, training (both candidates), and evaluating. */
+	seconds: { features: number; training: number; evaluation: number };
 }
 
 /** Options of {@link trainChurn}. */
@@ -64,6 +66,7 @@ export async function trainChurn(db: Database, config: Config, opts: TrainChurnO
 	const say = opts.onProgress ?? (() => {});
 	const asOf = await modelAsOf(db.kysely, opts.asOf);
 	const { test, training } = backtestDates(asOf, config);
+	const t0 = performance.now();
 	say(`building feature snapshots at ${[test, ...training].map((t) => t.slice(0, 10)).join(', ')}`);
 	await saveSnapshots(db, config, [test, ...training], asOf);
 	const frame = await readSnapshots(db, config, [test, ...training]);
@@ -77,10 +80,12 @@ export async function trainChurn(db: Database, config: Config, opts: TrainChurnO
 		);
 	}
 
+	const t1 = performance.now();
 	const encoding = fitEncoding(frame, trainRows);
 	const names = encodedNames(encoding);
 	say(`training on ${yTrain.length.toLocaleString('en-US')} account snapshots, ${names.length} inputs`);
 	const model = await trainClassifier(encodeFrame(frame, encoding, trainRows), yTrain, names, { seed: config.churn.seed, onProgress: say });
+	const t2 = performance.now();
 	const pTest = model.predict(encodeFrame(frame, encoding, testRows));
 	const report = classificationReport(yTest, pTest);
 
@@ -99,7 +104,8 @@ export async function trainChurn(db: Database, config: Config, opts: TrainChurnO
 		...(oracle.note ? { oracle_note: oracle.note } : {}),
 		health_auc: healthAuc,
 		candidates: model.artifact.validation,
-		features: names
+		features: names,
+		seconds: { features: (t1 - t0) / 1000, training: (t2 - t1) / 1000, evaluation: (performance.now() - t2) / 1000 }
 	};
 	const { version } = saveModel('churn', { model: model.artifact, features: names, scaling: model.artifact.scaling, metadata: { ...metadata }, evaluation }, opts.root);
 	return { ...evaluation, version };

@@ -2,10 +2,10 @@ import { error } from '@sveltejs/kit';
 import { loadConfig } from '$lib/server/config/config.js';
 import { TablesRepository } from '$lib/server/db/repositories/tables.repository.js';
 import { metricContext } from '$lib/server/metrics/context.js';
+import { filterOptions } from '$lib/server/metrics/filters.js';
 import { listById, runList } from '$lib/server/metrics/lists.js';
 import { readDatabase } from '../../../db.server.js';
 import { parseFilters } from '../../filters.server.js';
-import { filterOptions } from '../../options.server.js';
 import type { PageServerLoad } from './$types';
 
 /** One list to act on, as a table, under the same filters as the dashboard (a bad value is shown, not thrown). */

@@ -1,0 +1,31 @@
+import { parseWorklistFilters, worklistFilterValues } from '$lib/server/scores/filters.js';
+import { ScoresRepository } from '$lib/server/scores/repository.js';
+import { readDatabase } from '../db.server.js';
+import { intParam } from '../params.js';
+import { FILTER_LABELS, WORKLIST_PAGE_SIZE } from './query.js';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The at-risk worklist: the latest scoring run's accounts matching the filters, riskiest first, one page
+ * at a time, with the summary strip's counts and the filter bar's choices. No run yet is an empty state
+ * on the page; a bad filter value is a notice next to the filter bar (to fix it there), not an error page.
+ */
+export const load: PageServerLoad = async ({ url }) => {
+	const values = worklistFilterValues(url);
+	const page = intParam(url, 'page', { min: 1 }) ?? 1;
+	const parsed = parseWorklistFilters(values);
+	const offset = (page - 1) * WORKLIST_PAGE_SIZE;
+	return readDatabase(async (db) => {
+		const scores = new ScoresRepository(db.kysely);
+		const run = await scores.latestRun();
+		const base = { values, page, pageSize: WORKLIST_PAGE_SIZE, offset, run };
+		if (!run) return { ...base, options: null, error: null, summary: null, list: null };
+		const options = await scores.options(run.as_of);
+		if (parsed.error) {
+			const { key, message } = parsed.error;
+			return { ...base, options, error: `${FILTER_LABELS[key]}: ${message} (got '${values[key]}').`, summary: null, list: null };
+		}
+		const [summary, list] = await Promise.all([scores.summary(run.as_of, parsed.filters), scores.list(run.as_of, parsed.filters, { limit: WORKLIST_PAGE_SIZE, offset })]);
+		return { ...base, options, error: null, summary, list };
+	});
+};
