@@ -14,7 +14,7 @@ export async function cohortsCommand(view: string, opts: { db: string; weeks?: s
 	if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new CliError(`--weeks must be a whole number from 1 to 104, not '${opts.weeks}'`, 2);
 	const { from, to, plan, segment, region, csm, asOf } = opts;
 	const parsed = parseFilters({ from, to, plan, segment, region, csm, asOf });
-	if (!parsed.ok) throw new CliError(`--${parsed.key}: ${parsed.message}`, 2);
+	if (!parsed.ok) throw new CliError(`--${parsed.key.replace('asOf', 'as-of')}: ${parsed.message}`, 2);
 	const db = await openDatabase(opts.db);
 	try {
 		const ctx = await metricContext(db.kysely, loadConfig(), parsed.filters);

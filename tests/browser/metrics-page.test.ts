@@ -3,60 +3,33 @@
  * the CLI, driven by Debian's Chromium through playwright-core. Screenshots land in test-results/ for a
  * person to look at (metrics.png, metrics-filtered.png, metrics-error.png, metrics-list.png).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers.js';
-import { adoption, ensureBuild, startServer, type Server } from './server.js';
+import { adoption, SHOTS, startBrowserApp, type BrowserApp, type Server } from './server.js';
 
-const SHOTS = path.join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-
-let browser: Browser;
+let app: BrowserApp;
 let page: Page;
 let data: Server;
 let empty: Server;
 let missing: Server;
-let dir: string;
-/** Errors the pages raised in the browser (hydration, scripts); every test expects none. */
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-	ensureBuild();
-	dir = tempDir('adoption-metrics-page-');
-	const sample = path.join(dir, 'sample');
-	const db = path.join(dir, 'sample.duckdb');
-	const gen = adoption(['generate', '--out', sample, '--accounts', '300', '--seed', '5', '--formats', 'parquet']);
-	expect(gen.code, gen.stderr).toBe(0);
-	const load = adoption(['load', sample, '--db', db]);
-	expect(load.code, load.stderr).toBe(0);
-	const emptyDb = path.join(dir, 'empty.duckdb');
-	expect(adoption(['status', '--db', emptyDb]).code).toBe(0);
-
-	[data, empty, missing] = await Promise.all([startServer(db), startServer(emptyDb), startServer(path.join(dir, 'nope', 'missing.duckdb'))]);
-	fs.mkdirSync(SHOTS, { recursive: true });
-	browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	app = await startBrowserApp('adoption-metrics-page-', (dir) => {
+		const sample = path.join(dir, 'sample');
+		const db = path.join(dir, 'sample.duckdb');
+		const gen = adoption(['generate', '--out', sample, '--accounts', '300', '--seed', '5', '--formats', 'parquet']);
+		expect(gen.code, gen.stderr).toBe(0);
+		const load = adoption(['load', sample, '--db', db]);
+		expect(load.code, load.stderr).toBe(0);
+		return db;
 	});
-	page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-	page.on('pageerror', (err) => pageErrors.push(err.message));
-	page.on('console', (msg) => {
-		if (msg.type() === 'error' && !/status of (404|503)/.test(msg.text())) pageErrors.push(msg.text());
-	});
+	({ page, data, empty, missing } = app);
 });
 
-afterEach(() => {
-	expect(pageErrors).toEqual([]);
-	pageErrors.length = 0;
-});
+afterEach(() => expect(app.takePageErrors()).toEqual([]));
 
-afterAll(async () => {
-	await browser?.close();
-	await Promise.all([data, empty, missing].map((s) => s?.stop()));
-	if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 /** Waits until every chart on the page has drawn (Chart.svelte marks its box `data-drawn`). */
 async function chartsDrawn(p: Page): Promise<void> {

@@ -4,22 +4,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, ROOT, tempDir } from '../helpers.js';
-import { adoption, ensureBuild, startServer, type Server } from './server.js';
+import { fixture } from '../helpers.js';
+import { adoption, SHOTS, startBrowserApp, type BrowserApp, type Server } from './server.js';
 
-const SHOTS = path.join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-
-let browser: Browser;
+let app: BrowserApp;
 let page: Page;
 let data: Server;
 let empty: Server;
 let missing: Server;
-let dir: string;
-/** Errors the pages raised in the browser (hydration, scripts); every test expects none. */
-const pageErrors: string[] = [];
 
 /** Writes `name` into `dir` and returns its path. */
 function write(dir: string, name: string, text: string): string {
@@ -30,48 +24,25 @@ function write(dir: string, name: string, text: string): string {
 }
 
 beforeAll(async () => {
-	ensureBuild();
-	dir = tempDir('adoption-pages-');
-
 	// Loads 1–2: the fixtures (3 accounts; 2 tickets and 9 rejected). Load 3 fails: an accounts file
 	// without its required created_at column. Load 4 rejects 120 tickets, so rejected rows span two pages.
-	const db = path.join(dir, 'data.duckdb');
-	expect(adoption(['load', fixture('ingest', 'accounts.csv'), '--db', db]).code).toBe(0);
-	expect(adoption(['load', fixture('ingest', 'tickets.csv'), '--db', db]).code).toBe(0);
-	const bad = write(path.join(dir, 'bad'), 'accounts.csv', 'account_id,name\nA5,Fifth\n');
-	expect(adoption(['load', bad, '--db', db]).code).toBe(1);
-	const lines = Array.from({ length: 120 }, (_, i) => `X${i + 1},A1,u1,2024-03-02T10:00:00Z,,unknown-status,web,x,,1,false,false`);
-	const many = write(path.join(dir, 'more'), 'tickets.csv', `ticket_id,account_id,requester_id,created_at,updated_at,status,channel,subject,tags,messages,reopened,bot_handoff\n${lines.join('\n')}\n`);
-	expect(adoption(['load', many, '--db', db]).code).toBe(0);
-
-	// A migrated database with nothing loaded, and a path with no database at all.
-	const emptyDb = path.join(dir, 'empty.duckdb');
-	expect(adoption(['status', '--db', emptyDb]).code).toBe(0);
-
-	[data, empty, missing] = await Promise.all([startServer(db), startServer(emptyDb), startServer(path.join(dir, 'nope', 'missing.duckdb'))]);
-	fs.mkdirSync(SHOTS, { recursive: true });
-	browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	app = await startBrowserApp('adoption-pages-', (dir) => {
+		const db = path.join(dir, 'data.duckdb');
+		expect(adoption(['load', fixture('ingest', 'accounts.csv'), '--db', db]).code).toBe(0);
+		expect(adoption(['load', fixture('ingest', 'tickets.csv'), '--db', db]).code).toBe(0);
+		const bad = write(path.join(dir, 'bad'), 'accounts.csv', 'account_id,name\nA5,Fifth\n');
+		expect(adoption(['load', bad, '--db', db]).code).toBe(1);
+		const lines = Array.from({ length: 120 }, (_, i) => `X${i + 1},A1,u1,2024-03-02T10:00:00Z,,unknown-status,web,x,,1,false,false`);
+		const many = write(path.join(dir, 'more'), 'tickets.csv', `ticket_id,account_id,requester_id,created_at,updated_at,status,channel,subject,tags,messages,reopened,bot_handoff\n${lines.join('\n')}\n`);
+		expect(adoption(['load', many, '--db', db]).code).toBe(0);
+		return db;
 	});
-	page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-	page.on('pageerror', (err) => pageErrors.push(err.message));
-	page.on('console', (msg) => {
-		// The error pages' own 404/503 responses are logged by Chromium as failed resources: expected.
-		if (msg.type() === 'error' && !/status of (404|503)/.test(msg.text())) pageErrors.push(msg.text());
-	});
+	({ page, data, empty, missing } = app);
 });
 
-afterEach(() => {
-	expect(pageErrors).toEqual([]);
-	pageErrors.length = 0;
-});
+afterEach(() => expect(app.takePageErrors()).toEqual([]));
 
-afterAll(async () => {
-	await browser?.close();
-	await Promise.all([data, empty, missing].map((s) => s?.stop()));
-	if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 describe('home page', () => {
 	it('shows rows per table, the data range and the loads with their outcome', async () => {

@@ -2,6 +2,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Classifier, type ClassifierArtifact } from '../../src/lib/server/models/core/classifier.js';
+import { loadModel } from '../../src/lib/server/models/store.js';
 import { planColumns } from '../../src/lib/server/models/tabular/columns.js';
 import { fitEncoder } from '../../src/lib/server/models/tabular/encode.js';
 import { parseLabel } from '../../src/lib/server/models/tabular/label.js';
@@ -10,11 +12,13 @@ import { formatFeatureFileReport, trainOnFeatureFile, type FeatureFileReport } f
 import { fixture, tempDir } from '../helpers.js';
 
 const TELCO = fixture('telco', 'telco-customer-churn.csv');
+// The final models go to a temporary models folder, never the project's.
+const MODELS = tempDir();
 
 describe('trainOnFeatureFile on the Telco churn file', () => {
 	let report: FeatureFileReport;
 	beforeAll(async () => {
-		report = await trainOnFeatureFile({ file: TELCO, label: 'Churn' });
+		report = await trainOnFeatureFile({ file: TELCO, label: 'Churn', root: MODELS });
 	}, 300_000);
 
 	it('reaches the published logistic-regression AUC (0.836–0.858) in stratified 5-fold CV', () => {
@@ -45,6 +49,15 @@ describe('trainOnFeatureFile on the Telco churn file', () => {
 		expect(kind('Contract')).toEqual({ column: 'Contract', kind: 'categorical', levels: ['Month-to-month', 'Two year', 'One year'] });
 		expect(report.features).toContain('InternetService=Fiber optic');
 		expect(report.features).not.toContain('customerID');
+	});
+
+	it('saves a model fitted on every row, with the cross-validation as its evaluation', () => {
+		expect(report.saved.name).toBe('features-telco-customer-churn');
+		const saved = loadModel(report.saved.name, 'latest', MODELS);
+		expect(saved.version).toBe(report.saved.version);
+		expect((saved.evaluation as FeatureFileReport).auc).toBe(report.auc);
+		const model = new Classifier(saved.model as ClassifierArtifact);
+		expect(model.artifact.features).toEqual(report.features);
 	});
 
 	it('prints a short summary with the AUC per fold and the dropped columns', () => {
@@ -130,13 +143,18 @@ describe('typing and encoding rules', () => {
 	});
 
 	it('trains on the file end to end, reading churned/active', async () => {
-		const r = await trainOnFeatureFile({ file, label: 'status', folds: 3, seed: 5 });
+		const r = await trainOnFeatureFile({ file, label: 'status', folds: 3, seed: 5, root: MODELS });
 		expect(r.label_values).toEqual({ positive: 'churned', negative: 'active' });
 		expect(r.folds).toHaveLength(3);
 		expect(r.auc).toBeGreaterThan(0.8);
 		expect(r.missing_imputed).toEqual([{ column: 'score', count: 10 }]);
-		const again = await trainOnFeatureFile({ file, label: 'status', folds: 3, seed: 5 });
-		expect(again).toEqual(r);
+		const again = await trainOnFeatureFile({ file, label: 'status', folds: 3, seed: 5, root: MODELS });
+		// The same evaluation and the same model, saved as a new version.
+		const { saved, ...evaluation } = r;
+		const { saved: savedAgain, ...evaluationAgain } = again;
+		expect(evaluationAgain).toEqual(evaluation);
+		expect(savedAgain.version).not.toBe(saved.version);
+		expect(loadModel(saved.name, savedAgain.version, MODELS).model).toEqual(loadModel(saved.name, saved.version, MODELS).model);
 	});
 
 	it('reads Parquet (typed columns) like CSV', async () => {
@@ -146,7 +164,7 @@ describe('typing and encoding rules', () => {
 		await conn.run(`COPY (SELECT * FROM read_csv('${file}')) TO '${parquet}' (FORMAT parquet)`);
 		conn.closeSync();
 		instance.closeSync();
-		const fromCsv = await trainOnFeatureFile({ file, label: 'status', folds: 3, seed: 5 });
+		const fromCsv = await trainOnFeatureFile({ file, label: 'status', folds: 3, seed: 5, root: MODELS });
 		const fromParquet = await trainOnFeatureFile({ file: parquet, label: 'status', folds: 3, seed: 5 });
 		expect(fromParquet.encoded).toEqual(fromCsv.encoded);
 		expect(fromParquet.dropped).toEqual(fromCsv.dropped);

@@ -1,4 +1,6 @@
-import type { ClassifierKind } from '../core/classifier.js';
+import path from 'node:path';
+import { trainClassifier, type ClassifierKind } from '../core/classifier.js';
+import { saveModel } from '../store.js';
 import { planColumns, type DroppedColumn } from './columns.js';
 import { crossValidate, type FoldResult } from './crossval.js';
 import { fitEncoder, type EncodedColumn } from './encode.js';
@@ -17,6 +19,8 @@ export interface FeatureFileOptions {
 	seed?: number;
 	/** Default 5. */
 	folds?: number;
+	/** Models folder (default `models/`, or `ADOPTION_MODELS`). */
+	root?: string;
 	onProgress?: (message: string) => void;
 }
 
@@ -45,6 +49,14 @@ export interface FeatureFileReport {
 	encoded: EncodedColumn[];
 	/** Blank cells of numeric and boolean columns, replaced by the training median. */
 	missing_imputed: { column: string; count: number }[];
+	/** Where the model fitted on all rows was saved: `models/<name>/<version>/`. */
+	saved: { name: string; version: string; dir: string };
+}
+
+/** The saved model's name: `features-` + the file's name without its extension, in lower kebab case. */
+export function featureModelName(file: string): string {
+	const stem = path.basename(file).replace(/\.[^.]+$/, '');
+	return `features-${stem.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
 }
 
 function mean(xs: number[]): number {
@@ -60,7 +72,8 @@ function sampleSd(xs: number[]): number {
 /**
  * Trains and evaluates on a user's own feature table: reads it (readTextTable), reads the label
  * (parseLabel), types and drops columns (planColumns), then runs stratified k-fold cross-validation
- * (crossValidate) with a fixed seed. Errors name the file and the column.
+ * (crossValidate) with a fixed seed, and saves a model fitted on every row under
+ * `models/features-<file name>/<version>/` with that evaluation. Errors name the file and the column.
  */
 export async function trainOnFeatureFile(opts: FeatureFileOptions): Promise<FeatureFileReport> {
 	const seed = opts.seed ?? 42;
@@ -86,7 +99,7 @@ export async function trainOnFeatureFile(opts: FeatureFileOptions): Promise<Feat
 	const folds = await crossValidate(table, plans, rows, y, { folds: k, seed, onProgress: opts.onProgress });
 	const aucs = folds.map((f) => f.auc);
 	const logisticFolds = folds.filter((f) => f.model === 'logistic').length;
-	return {
+	const report: Omit<FeatureFileReport, 'saved'> = {
 		file: opts.file,
 		label: opts.label,
 		auc: mean(aucs),
@@ -105,6 +118,22 @@ export async function trainOnFeatureFile(opts: FeatureFileOptions): Promise<Feat
 		encoded: whole.encoded,
 		missing_imputed: [...imputed.entries()].map(([column, count]) => ({ column, count }))
 	};
+	// The model to keep is fitted on every row; the cross-validation above is its evaluation.
+	opts.onProgress?.('fitting the final model on all rows');
+	const final = await trainClassifier(whole.transform(rows).X, y, whole.features, { seed });
+	const name = featureModelName(opts.file);
+	const { version, dir } = saveModel(
+		name,
+		{
+			model: final.artifact,
+			features: whole.features,
+			scaling: final.artifact.scaling,
+			metadata: { source: opts.file, label: opts.label, id: opts.id ?? null, label_values: report.label_values, encoded: whole.encoded, dropped, seed, created_at: new Date().toISOString() },
+			evaluation: report
+		},
+		opts.root
+	);
+	return { ...report, saved: { name, version, dir } };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -119,7 +148,7 @@ export function formatFeatureFileReport(r: FeatureFileReport): string {
 			(r.rows_without_label ? `; ${r.rows_without_label} rows without a label left out` : ''),
 		`ROC AUC ${r.auc.toFixed(3)} ± ${r.auc_sd.toFixed(3)} (stratified ${r.folds.length}-fold cross-validation, seed ${r.seed}); PR AUC ${r.pr_auc.toFixed(3)}; Brier ${r.brier.toFixed(3)}`,
 		...r.folds.map((f) => `  fold ${f.fold}: AUC ${f.auc.toFixed(3)}  PR AUC ${f.pr_auc.toFixed(3)}  Brier ${f.brier.toFixed(3)}  ${f.model}`),
-		`Model: ${r.model} (chosen in ${r.folds.filter((f) => f.model === r.model).length} of ${r.folds.length} folds)`
+		`Model: ${r.model} (chosen in ${r.folds.filter((f) => f.model === r.model).length} of ${r.folds.length} folds); fitted on all rows and saved as ${r.saved.dir}`
 	];
 	const kinds = (['numeric', 'boolean', 'categorical'] as const)
 		.map((k) => [k, r.encoded.filter((e) => e.kind === k).length] as const)
