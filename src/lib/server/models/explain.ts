@@ -11,6 +11,8 @@ export interface Driver {
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const n1 = (x: number) => (Math.round(x * 10) / 10).toLocaleString('en-US');
 const plural = (x: number, one: string, many = `${one}s`) => `${n0(x)} ${Math.round(x) === 1 ? one : many}`;
+/** A count opening a sentence: "No tickets …" rather than "0 tickets …". */
+const some = (x: number, one: string, many = `${one}s`) => (Math.round(x) === 0 ? `No ${many}` : plural(x, one, many));
 const ratio = (trend: number) => Math.exp(trend);
 
 /**
@@ -36,7 +38,7 @@ export function describe(feature: string, row: (name: string) => number | string
 		case 'events_7d':
 		case 'events_30d':
 		case 'events_90d':
-			return `${num === 0 ? 'No' : n0(num)} product event${num === 1 ? '' : 's'} in the last ${feature.slice(7, -1)} days`;
+			return `${some(num, 'product event')} in the last ${feature.slice(7, -1)} days`;
 		case 'active_days_30d':
 			return `Active on ${plural(num, 'day')} of the last 30`;
 		case 'user_days_30d':
@@ -44,29 +46,29 @@ export function describe(feature: string, row: (name: string) => number | string
 		case 'milestone_level':
 			return `Milestone level ${n0(num)} of 3`;
 		case 'milestones_held':
-			return `${plural(num, 'milestone')} reached`;
+			return `${some(num, 'milestone')} reached`;
 		case 'milestones_lost':
 			return num > 0 ? `Lost ${plural(num, 'milestone')} (e.g. integration outdated)` : 'No milestone lost';
 		case 'tickets_30d':
-			return `${plural(num, 'ticket')} in the last 30 days`;
+			return `${some(num, 'ticket')} in the last 30 days`;
 		case 'tickets_90d':
-			return `${plural(num, 'ticket')} in the last 90 days`;
+			return `${some(num, 'ticket')} in the last 90 days`;
 		case 'messages_per_ticket_90d':
 			return Number.isFinite(num) ? `${n1(num)} messages per ticket (90 days)` : 'No tickets in 90 days';
 		case 'reopened_90d':
-			return `${plural(num, 'ticket')} reopened in 90 days`;
+			return `${some(num, 'ticket')} reopened in 90 days`;
 		case 'first_reply_hours_90d':
 			return Number.isFinite(num) ? `First replies take ${n1(num)} hours (median, 90 days)` : 'No replied tickets in 90 days';
 		case 'searches_90d':
-			return `${plural(num, 'help-centre search', 'help-centre searches')} in 90 days`;
+			return `${some(num, 'help-centre search', 'help-centre searches')} in 90 days`;
 		case 'zero_result_searches_90d':
-			return `${plural(num, 'search', 'searches')} found nothing in 90 days`;
+			return `${some(num, 'search', 'searches')} found nothing in 90 days`;
 		case 'failed_searches_90d':
-			return `${plural(num, 'search', 'searches')} without a useful result in 90 days`;
+			return `${some(num, 'search', 'searches')} without a useful result in 90 days`;
 		case 'sessions_90d':
-			return `${plural(num, 'self-service session')} in 90 days`;
+			return `${some(num, 'self-service session')} in 90 days`;
 		case 'confusion_bursts_90d':
-			return `${plural(num, 'confusion burst')} (same page viewed 3+ times in 2 minutes) in 90 days`;
+			return `${some(num, 'confusion burst')} (same page viewed 3+ times in 2 minutes) in 90 days`;
 		case 'csat_mean':
 			return Number.isFinite(num) ? `CSAT averages ${n1(num)} of 5` : 'No CSAT answers yet';
 		case 'ces_mean':
@@ -76,13 +78,13 @@ export function describe(feature: string, row: (name: string) => number | string
 		case 'csat_responses':
 		case 'ces_responses':
 		case 'nps_responses':
-			return `${plural(num, `${feature.split('_')[0].toUpperCase()} answer`)} so far`;
+			return `${some(num, `${feature.split('_')[0].toUpperCase()} answer`)} so far`;
 		case 'tenure_days':
 			return `Customer for ${plural(num, 'day')}`;
 		case 'log_arr':
 			return `ARR $${n0(Math.expm1(num))}`;
 		case 'seats':
-			return `${plural(num, 'seat')}`;
+			return `${some(num, 'seat')}`;
 		case 'days_to_renewal':
 			return `Renewal in ${plural(num, 'day')}`;
 		case 'plan':
@@ -90,7 +92,7 @@ export function describe(feature: string, row: (name: string) => number | string
 		case 'region':
 			return `${feature[0].toUpperCase()}${feature.slice(1)}: ${v ?? 'none'}`;
 		default:
-			if (feature.startsWith('tickets_90d_')) return `${plural(num, 'ticket')} about ${feature.slice('tickets_90d_'.length).replace(/_/g, ' ')} in 90 days`;
+			if (feature.startsWith('tickets_90d_')) return `${some(num, 'ticket')} about ${feature.slice('tickets_90d_'.length).replace(/_/g, ' ')} in 90 days`;
 			return `${feature.replace(/_/g, ' ')}: ${typeof v === 'number' ? n1(v) : (v ?? 'none')}`;
 	}
 }
@@ -102,21 +104,50 @@ export function sourceColumn(input: string): string {
 }
 
 /**
- * The top risk drivers of row `i`: the model's per-input contributions summed per snapshot column
- * (one-hot levels together; first value's three columns together, as they tell one story), the `top`
- * largest positive ones, each with its sentence. Only what raises the risk is a driver.
+ * Columns that tell one story, summed into one driver and told by their strongest member: usage (so "no
+ * events in 7 days" and "last activity 17 days ago" are one reason, not two), ticket volume, first value.
+ */
+const STORIES: Record<string, string> = {
+	events_7d: 'usage',
+	events_30d: 'usage',
+	events_90d: 'usage',
+	usage_trend: 'usage',
+	active_days_30d: 'usage',
+	user_days_30d: 'usage',
+	days_since_last_event: 'usage',
+	tickets_30d: 'tickets',
+	tickets_90d: 'tickets',
+	ticket_trend: 'tickets',
+	first_value_reached: 'first_value',
+	first_value_within_30d: 'first_value',
+	days_to_first_value: 'first_value'
+};
+
+/**
+ * The top risk drivers of row `i`: the model's per-input contributions summed per snapshot column (one-hot
+ * levels together) and per story (see {@link STORIES}), the `top` largest positive ones, each told by the
+ * sentence of its strongest column. Only what raises the risk is a driver.
  */
 export function topDrivers(contributions: number[], inputs: string[], frame: FeatureFrame, i: number, top = 3): Driver[] {
 	const byColumn = new Map<string, number>();
 	inputs.forEach((name, k) => {
-		let col = sourceColumn(name);
-		if (col === 'first_value_within_30d' || col === 'days_to_first_value') col = 'first_value_reached';
+		const col = sourceColumn(name);
 		byColumn.set(col, (byColumn.get(col) ?? 0) + contributions[k]);
 	});
+	const stories = new Map<string, { impact: number; lead: string; leadImpact: number }>();
+	for (const [col, impact] of byColumn) {
+		const key = STORIES[col] ?? col;
+		const s = stories.get(key);
+		if (!s) stories.set(key, { impact, lead: col, leadImpact: impact });
+		else {
+			s.impact += impact;
+			if (impact > s.leadImpact) Object.assign(s, { lead: col, leadImpact: impact });
+		}
+	}
 	const row = (name: string) => frame.numeric[name]?.[i] ?? frame.categorical[name]?.[i] ?? null;
-	return [...byColumn]
-		.filter(([, impact]) => impact > 0)
-		.sort((a, b) => b[1] - a[1])
+	return [...stories.values()]
+		.filter((s) => s.impact > 0)
+		.sort((a, b) => b.impact - a.impact)
 		.slice(0, top)
-		.map(([feature, impact]) => ({ feature, impact, text: describe(feature, row) }));
+		.map((s) => ({ feature: s.lead, impact: s.impact, text: describe(s.lead, row) }));
 }

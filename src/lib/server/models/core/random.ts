@@ -64,8 +64,8 @@ export function stratifiedSplit(y: ArrayLike<number>, share: number, seed: numbe
 		shuffleInPlace(rows, rand);
 		let h = Math.round(share * rows.length);
 		if (h === 0 && rows.length >= 2) h = 1;
-		held.push(...rows.slice(0, h));
-		kept.push(...rows.slice(h));
+		// A loop, not push(...rows): spreading 100,000s of arguments overflows the call stack.
+		rows.forEach((r, i) => (i < h ? held : kept).push(r));
 	}
 	const asc = (a: number, b: number) => a - b;
 	return [kept.sort(asc), held.sort(asc)];
