@@ -10,7 +10,7 @@ export const WORKLIST_PAGE_SIZE = 50;
 /** The raw filter values of a request (only those given, as typed). */
 export type WorklistValues = Partial<Record<WorklistFilterKey, string>>;
 
-/** How each filter is named on the page, in the order the filter bar shows them. */
+/** How each filter is named on the page, in the order the chips and URLs list them. */
 export const FILTER_LABELS: Record<WorklistFilterKey, string> = {
 	q: 'Search',
 	band: 'Risk band',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The risk bands, riskiest first (see `models/health.ts`: top decile high, next 20 % medium). */
-export const RISK_BANDS = ['high', 'medium', 'low'] as const;
+const RISK_BANDS = ['high', 'medium', 'low'] as const;
 /** A risk band. */
 export type RiskBand = (typeof RISK_BANDS)[number];
 
@@ -26,7 +26,7 @@ export const worklistFiltersSchema = z
 export type WorklistFilters = z.infer<typeof worklistFiltersSchema>;
 /** A filter's query parameter. */
 export type WorklistFilterKey = keyof WorklistFilters;
-/** The filters' query parameters, in the order the filter bar shows them. */
+/** The filters' query parameters. */
 export const WORKLIST_FILTER_KEYS = Object.keys(worklistFiltersSchema.shape) as WorklistFilterKey[];
 
 /** A request's non-empty filter values, as typed (an empty field means "any"). */

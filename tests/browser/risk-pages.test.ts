@@ -1,0 +1,225 @@
+/**
+ * The at-risk worklist (/accounts) and the models page (/models) in a real browser: a 2,000-account
+ * sample generated, loaded, trained (churn, CSAT, CES) and scored by the CLI, with the models in the
+ * test's own folder (ADOPTION_MODELS, passed to the CLI and the servers alike). Screenshots for a person
+ * to look at: /tmp/risk-accounts.png and /tmp/risk-models.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adoption, startBrowserApp, startServer, type BrowserApp, type Server } from './server.js';
+
+/** What `adoption train --json` and `adoption score --json` reported, to hold the pages to. */
+interface Reports {
+	churn: { auc: number; oracle_auc: number | null; health_auc: number; pr_auc: number; brier: number; model: string; version: string; calibration: { count: number }[] };
+	csat: { mae: number; baseline_mae: number };
+	ces: { mae: number; baseline_mae: number };
+	score: { scored: number; version: string; bands: { high: number; medium: number; low: number }; top: { account_id: string; drivers: { text: string }[] }[] };
+}
+
+let app: BrowserApp;
+let page: Page;
+let data: Server;
+let noModels: Server;
+let reports: Reports;
+const savedModels = process.env.ADOPTION_MODELS;
+
+/** Runs the CLI with `--json` and returns its parsed output, failing with its stderr. */
+function cli<T>(args: string[]): T {
+	const r = adoption([...args, '--json']);
+	expect(r.code, r.stderr).toBe(0);
+	return JSON.parse(r.stdout) as T;
+}
+
+beforeAll(async () => {
+	let db = '';
+	let emptyModels = '';
+	app = await startBrowserApp('adoption-risk-pages-', (dir) => {
+		db = path.join(dir, 'sample.duckdb');
+		emptyModels = path.join(dir, 'no-models');
+		fs.mkdirSync(emptyModels);
+		// Set before the CLI runs and the servers start: both read it from the environment.
+		process.env.ADOPTION_MODELS = path.join(dir, 'models');
+		const sample = path.join(dir, 'sample');
+		cli(['generate', '--out', sample, '--accounts', '2000', '--seed', '7', '--formats', 'parquet']);
+		cli(['load', sample, '--db', db]);
+		reports = {
+			churn: cli(['train', '--db', db]),
+			csat: cli(['train', '--model', 'csat', '--db', db]),
+			ces: cli(['train', '--model', 'ces', '--db', db]),
+			score: cli(['score', '--db', db])
+		};
+		return db;
+	});
+	({ page, data } = app);
+	// The same scores, but a models folder with nothing in it: the models page's empty state.
+	process.env.ADOPTION_MODELS = emptyModels;
+	noModels = await startServer(db);
+}, 240_000);
+
+afterEach(() => expect(app.takePageErrors()).toEqual([]));
+
+afterAll(async () => {
+	if (savedModels === undefined) delete process.env.ADOPTION_MODELS;
+	else process.env.ADOPTION_MODELS = savedModels;
+	await noModels?.stop();
+	await app?.close();
+});
+
+const rows = () => page.locator('table.worklist tbody tr');
+const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+const percent = (s: string) => Number(s.replace(/[^\d.]/g, ''));
+
+describe('the at-risk worklist', () => {
+	it('ranks the scored accounts riskiest first, with their drivers as sentences', async () => {
+		const res = await page.goto(data.url + '/accounts');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('h1').textContent()).resolves.toBe('At-risk accounts');
+		await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('At-risk accounts');
+
+		// The summary strip: what `adoption score` reported, the as-of date and the model version.
+		const { score } = reports;
+		const stats = await text('.stats');
+		expect(stats).toContain(`Accounts scored ${score.scored.toLocaleString('en-US')}`);
+		expect(stats).toContain(`High risk ${score.bands.high.toLocaleString('en-US')}`);
+		expect(stats).toContain(`Medium risk ${score.bands.medium.toLocaleString('en-US')}`);
+		expect(stats).toContain(`Low risk ${score.bands.low.toLocaleString('en-US')}`);
+		expect(stats).toMatch(/ARR at high risk \$[\d.]+[KM]/);
+		expect(stats).toContain('As of 31 Oct 2026');
+		await expect(page.locator(`.stats a[href="/models"]`).textContent()).resolves.toBe(score.version);
+
+		// Ranked: the first page is the 50 riskiest, the riskiest is the CLI's, probabilities never rise.
+		await expect(rows().count()).resolves.toBe(50);
+		await expect(rows().first().getAttribute('data-account')).resolves.toBe(score.top[0].account_id);
+		const ranks = await page.locator('table.worklist tbody td:first-child').allTextContents();
+		expect(ranks.slice(0, 3).map((r) => r.trim())).toEqual(['1', '2', '3']);
+		const probabilities = (await page.locator('table.worklist .probability').allTextContents()).map(percent);
+		expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+		await expect(rows().first().getAttribute('data-band')).resolves.toBe('high');
+
+		// Why: the drivers' sentences as the model gave them; and the columns a CSM reads.
+		const drivers = await rows().first().locator('.drivers li').allTextContents();
+		expect(drivers).toEqual(score.top[0].drivers.map((d) => d.text));
+		const first = await text('table.worklist tbody tr');
+		expect(first).toMatch(/\$[\d,]+/);
+		expect(first).toMatch(/\d{1,2} \w{3,4} 20\d\d in [\d,]+ days/);
+		expect(first).toMatch(/HIGH \d+\.\d %/i);
+		await expect(rows().first().locator('.health .value').textContent()).resolves.toMatch(/^\d+$/);
+		await expect(text('.pager')).resolves.toContain(`Showing 1–50 of ${score.scored.toLocaleString('en-US')}`);
+
+		await page.screenshot({ path: '/tmp/risk-accounts.png' });
+	});
+
+	it('filters by band, CSM and search, and pages on', async () => {
+		const { score } = reports;
+		await page.goto(data.url + '/accounts');
+		await page.locator('a[data-band-link="high"]').click();
+		await page.waitForURL((u) => u.searchParams.get('band') === 'high');
+		await expect(text('#worklist-title')).resolves.toBe(`${score.bands.high} accounts`);
+		await expect(page.locator('tbody tr[data-band]:not([data-band="high"])').count()).resolves.toBe(0);
+		await expect(text('.chip[data-filter="band"]')).resolves.toContain('Risk band: high');
+
+		// Through the form: a CSM on top of the band; every row is theirs.
+		const csm = (await page.locator('select[name="csm"] option').nth(1).getAttribute('value')) ?? '';
+		await page.locator('select[name="csm"]').selectOption(csm);
+		await page.locator('form[aria-label="Filters"] button[type="submit"]').click();
+		await page.waitForURL((u) => u.searchParams.get('csm') === csm);
+		expect(new URL(page.url()).searchParams.get('band')).toBe('high');
+		const csms = await page.locator('table.worklist td.csm').allTextContents();
+		expect(csms.length).toBeGreaterThan(0);
+		expect(new Set(csms.map((c) => c.trim()))).toEqual(new Set([csm]));
+		// The strip counts the CSM's accounts in every band, out of all scored.
+		await expect(text('.stats')).resolves.toContain(`Of ${score.scored.toLocaleString('en-US')} · As of`);
+
+		// Search by the riskiest account's id finds it alone.
+		await page.goto(data.url + `/accounts?q=${score.top[0].account_id.toLowerCase()}`);
+		await expect(rows().count()).resolves.toBe(1);
+		await expect(rows().first().getAttribute('data-account')).resolves.toBe(score.top[0].account_id);
+
+		// Page 2 keeps the filters and goes on down the ranking (ranks are overall, so not 51 onwards).
+		await page.goto(data.url + '/accounts?band=low');
+		const lastOnFirst = Number(await page.locator('table.worklist tbody td:first-child').last().textContent());
+		await page.locator('.pager a[rel="next"]').click();
+		await page.waitForURL((u) => u.searchParams.get('page') === '2' && u.searchParams.get('band') === 'low');
+		await expect(text('.pager')).resolves.toContain(`Showing 51–100 of ${score.bands.low.toLocaleString('en-US')}`);
+		expect(Number(await page.locator('table.worklist tbody td:first-child').first().textContent())).toBeGreaterThan(lastOnFirst);
+	});
+
+	it('shows a bad filter as a notice, and serves the same list as JSON and CSV', async () => {
+		const res = await page.goto(data.url + '/accounts?band=extreme');
+		expect(res?.status()).toBe(200);
+		await expect(text('[role="alert"]')).resolves.toContain("Risk band: must be high, medium or low (got 'extreme')");
+		await expect(rows().count()).resolves.toBe(0);
+		await expect(page.locator('.stats').count()).resolves.toBe(0);
+
+		const json = await (await fetch(data.url + '/api/accounts?band=high&limit=5')).json();
+		expect(json).toMatchObject({ version: reports.score.version, total: reports.score.bands.high, limit: 5 });
+		expect(json.rows[0].account_id).toBe(reports.score.top[0].account_id);
+		expect(json.rows[0].drivers.map((d: { text: string }) => d.text)).toEqual(reports.score.top[0].drivers.map((d) => d.text));
+		const csv = await (await fetch(data.url + '/api/accounts?format=csv&band=high')).text();
+		expect(csv.trim().split('\n')).toHaveLength(reports.score.bands.high + 1);
+		const bad = await fetch(data.url + '/api/accounts?band=extreme');
+		expect(bad.status).toBe(400);
+		expect((await bad.json()).message).toBe("Query parameter 'band': must be high, medium or low.");
+		await page.goto(data.url + '/accounts');
+		await expect(page.locator('a.download').getAttribute('href')).resolves.toBe('/api/accounts?format=csv');
+	});
+});
+
+describe('the models page', () => {
+	it('shows the held-out evaluation next to the oracle and the health score, and the calibration', async () => {
+		const { churn } = reports;
+		const res = await page.goto(data.url + '/models');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('Models');
+		await expect(text('.model-line')).resolves.toContain(`version ${churn.version}`);
+		await expect(page.locator('.scored').getAttribute('data-scored')).resolves.toBe('current');
+
+		// AUCs on one scale, with the oracle explained.
+		expect(churn.oracle_auc).not.toBeNull();
+		await expect(text('[data-auc="model"]')).resolves.toContain(churn.auc.toFixed(3));
+		await expect(text('[data-auc="oracle"]')).resolves.toContain(churn.oracle_auc!.toFixed(3));
+		await expect(text('[data-auc="health"]')).resolves.toContain(churn.health_auc.toFixed(3));
+		const ranking = await text('#ranking');
+		expect(ranking).toContain('the best any model could do on this generated data');
+		expect(ranking).toMatch(/The model gets \d+ % of the way from chance/);
+
+		const stats = await text('.stats');
+		expect(stats).toContain(`ROC AUC ${churn.auc.toFixed(3)}`);
+		expect(stats).toContain(`PR AUC ${churn.pr_auc.toFixed(3)}`);
+		expect(stats).toContain(`Brier score ${churn.brier.toFixed(4)} Base-rate predictor`);
+		expect(stats).toMatch(/Top-decile precision \d+\.\d % Of the riskiest 10 %, the share that churned: \d+\.\d\d× the base rate/);
+
+		// The calibration chart, drawn by ECharts through the Chart wrapper, and its bins table.
+		// Chart.svelte marks its box `data-drawn` once ECharts has drawn into it.
+		await page.waitForSelector('#calibration [data-drawn="true"] svg');
+		const chart = await text('#calibration svg');
+		expect(chart).toContain('Predicted churn probability');
+		expect(chart).toContain('Observed churn rate');
+		await expect(page.locator('#calibration tbody tr').count()).resolves.toBe(churn.calibration.filter((b) => b.count > 0).length);
+
+		// How it was tested, the candidates (the chosen one marked) and the CSAT/CES models.
+		await expect(text('#backtest')).resolves.toMatch(/Test snapshot 2 Aug 2026: [\d,]+ accounts live that day/);
+		await expect(page.locator('#candidates tbody tr').count()).resolves.toBe(2);
+		await expect(page.locator(`#candidates tr.chosen`).getAttribute('data-candidate')).resolves.toBe(churn.model);
+		for (const kind of ['csat', 'ces'] as const) {
+			const cells = await page.locator(`#satisfaction tr[data-model="${kind}"] td`).allTextContents();
+			expect(cells.slice(2, 4)).toEqual([reports[kind].mae.toFixed(3), reports[kind].baseline_mae.toFixed(3)]);
+		}
+
+		await page.screenshot({ path: '/tmp/risk-models.png', fullPage: true });
+	});
+});
+
+describe('before training and scoring', () => {
+	it('says what to run on each page', async () => {
+		await page.goto(app.empty.url + '/accounts');
+		await expect(text('main')).resolves.toContain('No risk scores yet Run adoption train then adoption score');
+		await expect(page.locator('table.worklist').count()).resolves.toBe(0);
+
+		await page.goto(noModels.url + '/models');
+		await expect(text('main')).resolves.toContain('No churn model yet Run adoption train then adoption score');
+		await expect(page.locator('#calibration').count()).resolves.toBe(0);
+	});
+});
