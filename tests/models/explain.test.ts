@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureFrame } from '../../src/lib/server/features/store.js';
-import { describe as sentence, topDrivers } from '../../src/lib/server/models/explain.js';
+import { describe as sentence, driverPlan, topDrivers } from '../../src/lib/server/models/explain.js';
 import { healthScore, percentiles, riskBand, sentimentFromScores } from '../../src/lib/server/models/health.js';
 
 const frame: FeatureFrame = {
@@ -35,14 +35,14 @@ describe('drivers', () => {
 		const inputs = ['events_7d', 'days_since_last_event', 'ticket_trend', 'first_value_reached', 'first_value_within_30d', 'plan=starter', 'plan=pro', 'csat_mean'];
 		// Usage: 0.3 + 0.5 = 0.8, told by its stronger member (days since the last event); first value: 0.4 + 0.2 = 0.6;
 		// plan: 0.1 − 0.05 = 0.05; tickets 0.7; CSAT −0.2 lowers the risk and is no driver.
-		const d = topDrivers([0.3, 0.5, 0.7, 0.4, 0.2, 0.1, -0.05, -0.2], inputs, frame, 0);
+		const d = topDrivers([0.3, 0.5, 0.7, 0.4, 0.2, 0.1, -0.05, -0.2], driverPlan(inputs), frame, 0);
 		expect(d.map((x) => [x.feature, Number(x.impact.toFixed(2))])).toEqual([
 			['days_since_last_event', 0.8],
 			['ticket_trend', 0.7],
 			['first_value_reached', 0.6]
 		]);
 		expect(d[0].text).toBe('Last product activity 21 days ago');
-		expect(topDrivers([0.3, 0.5, 0.7, 0.4, 0.2, 0.1, -0.05, -0.2], inputs, frame, 0, 5).map((x) => x.feature)).toEqual([
+		expect(topDrivers([0.3, 0.5, 0.7, 0.4, 0.2, 0.1, -0.05, -0.2], driverPlan(inputs), frame, 0, 5).map((x) => x.feature)).toEqual([
 			'days_since_last_event',
 			'ticket_trend',
 			'first_value_reached',

@@ -5,7 +5,7 @@ import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/connection.js';
 import { readSnapshots, saveSnapshots } from '../../features/store.js';
 import { Classifier, type ClassifierArtifact } from '../core/classifier.js';
-import { topDrivers, type Driver } from '../explain.js';
+import { driverPlan, topDrivers, type Driver } from '../explain.js';
 import { healthScore, percentiles, riskBand, sentimentFromScores } from '../health.js';
 import { predictTickets } from '../satisfaction/predict.js';
 import { accountSentiment } from '../satisfaction/sentiment.js';
@@ -84,6 +84,7 @@ export async function scoreAccounts(
 	const p = model.predict(X);
 	const contributions = model.contributions(X);
 	const pct = percentiles(p);
+	const plan = driverPlan(saved.features);
 	const scores: AccountScore[] = frame.account_id.map((account_id, i) => {
 		const sentiment = external ? (external.get(account_id) ?? null) : sentimentFromScores(frame.numeric.csat_mean[i], frame.numeric.ces_mean[i]);
 		const adoption = (frame.numeric.milestone_level[i] ?? 0) / 3;
@@ -95,7 +96,7 @@ export async function scoreAccounts(
 			health: healthScore({ risk: 1 - pct[i], adoption, sentiment: scaleSentiment(sentiment) }, config.health.weights),
 			adoption,
 			sentiment,
-			drivers: topDrivers(contributions[i], saved.features, frame, i)
+			drivers: topDrivers(contributions[i], plan, frame, i)
 		};
 	});
 	await storeScores(db, scores, asOf, saved.version);
