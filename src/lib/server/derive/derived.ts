@@ -161,11 +161,24 @@ export const accountDaysTable: DerivedTable = {
 			SELECT account_id, timestamp::DATE, event IN (${sql.join(c.selfServiceEvents)}), true, user_id FROM events WHERE account_id IS NOT NULL
 			UNION ALL
 			SELECT account_id, created_at::DATE, true, false, NULL FROM tickets WHERE account_id IS NOT NULL AND NOT coalesce(deleted, false)
-		) GROUP BY account_id, day`
+		) GROUP BY account_id, day
+		-- In day order, so a query for a few days reads only their blocks.
+		ORDER BY day`
+};
+
+/**
+ * `derived_account_weeks`: the account-days rolled up to (UTC, Monday) weeks, a fifth of the rows: portal
+ * adoption reads it for the whole weeks of a range (see `metrics/adoption.ts`).
+ */
+export const accountWeeksTable: DerivedTable = {
+	name: 'derived_account_weeks',
+	signature: accountDaysTable.signature,
+	build: (c, derived) => sql`SELECT account_id, date_trunc('week', day)::DATE AS week, bool_or(portal) AS portal
+		FROM (${derivedOrBuilt({ config: c, derived }, accountDaysTable)}) GROUP BY account_id, week`
 };
 
 /** Every derived table, in build order. */
-export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, firstValueTable, funnelTable, confusionTable, automationTable, accountDaysTable];
+export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, firstValueTable, funnelTable, confusionTable, automationTable, accountDaysTable, accountWeeksTable];
 
 /** The derived tables usable now: built from this config, after the latest successful load. */
 export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<Set<string>> {

@@ -75,7 +75,7 @@ export async function runMetricGrouped(def: MetricDefinition, ctx: MetricContext
 	const label = 'trend' in group ? sql`strftime(__group, '%Y-%m-%d')` : sql`__group`;
 	const { rows } = await sql<Record<string, number | null> & { __group: string | null; __all: number }>`
 		SELECT * REPLACE (${label} AS __group) FROM (
-			SELECT ${key} AS __group, grouping(__group) AS __all, ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f ${join} WHERE ${whereSql(def, ctx)}
+			SELECT ${key} AS __group, grouping(__group) AS __all, ${def.aggregate(ctx)} FROM (${def.facts({ ...ctx, group })}) f ${join} WHERE ${whereSql(def, ctx)}
 			GROUP BY GROUPING SETS ((__group), ())
 		) ORDER BY __all, __group NULLS LAST`.execute(ctx.db);
 	const total = rows.find((r) => r.__all === 1);

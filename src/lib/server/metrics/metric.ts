@@ -1,6 +1,7 @@
 import type { Kysely, RawBuilder } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
+import type { GroupBy } from './engine.js';
 import type { Filters, Range } from './filters.js';
 
 /** What every metric computes from. */
@@ -11,6 +12,8 @@ export interface MetricContext {
 	range: Range;
 	/** Derived tables fresh for this config and data (see `derive/derived.ts`); others are computed on the fly. */
 	derived?: Set<string>;
+	/** How the facts will be grouped, for facts that can read a coarser rollup when the grouping allows it. */
+	group?: GroupBy;
 }
 
 /** A metric's value (a plain number, a name, or null when undefined, e.g. a zero denominator) and how it was made. */
