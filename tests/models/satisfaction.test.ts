@@ -54,12 +54,11 @@ describe('satisfaction models on the 20,000-account sample', () => {
 		expect(trained.csat!.evaluation.improvement).toBeGreaterThanOrEqual(0.15);
 	});
 
-	it('CES: held-out MAE at least 9 % below the mean baseline (15 % is out of reach of any expected-score model)', () => {
-		// Measured 0.723 vs 0.807 (10.4 %, least squares). The planted CES is 5.3 + ticket effects − 0.45 × the
-		// account's hidden effort + N(0, 0.8), rounded: even the generator's own formula, with effort estimated
-		// from the account's other answers, improves MAE by only 11.1 % with its expected score; knowing the hidden
-		// effort exactly would give 16.7 %. So the brief's 15 % is not asserted here (see the report).
-		expect(trained.ces!.evaluation.improvement).toBeGreaterThanOrEqual(0.09);
+	it('CES: held-out MAE at least 15 % below the mean baseline', () => {
+		// Measured 0.733 vs 0.911 (19.5 %, least squares). Before the generator planted CES's topic, channel and
+		// bot-handoff effects (which issue 4 asks for), CES depended on reopen, reply time and messages only, and
+		// no expected-score model could pass 11 %.
+		expect(trained.ces!.evaluation.improvement).toBeGreaterThanOrEqual(0.15);
 	});
 
 	it('save → load gives identical predictions, for least squares and for the network', async () => {

@@ -141,6 +141,11 @@ export const SUPPORT = {
 		reopened: -0.8,
 		perLogReplyHour: -0.25,
 		perExtraMessage: -0.15,
+		/** Technical topics take more effort (the topic, channel and handoff effects issue 4 asks CES to have). */
+		technicalTopic: -0.5,
+		technicalTopics: ['integration', 'api', 'sso', 'data import'],
+		chat: 0.4,
+		botHandoff: -0.5,
 		accountEffort: -0.45,
 		sd: 0.8
 	}

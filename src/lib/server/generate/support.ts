@@ -149,7 +149,9 @@ export function supportSql(asOf: string): string[] {
 		UNION ALL
 		SELECT 'ces-' || ticket_key, account_id, requester_id, ticket_key, 'ces',
 			least(7, greatest(1, round(${ces.mean} + ${ces.reopened} * reopened::INTEGER + ${ces.perLogReplyHour} * ln(1 + reply_minutes / 60)
-				+ ${ces.perExtraMessage} * (base_messages - 2) + ${ces.accountEffort} * effort + ${ces.sd} * rnorm(ticket_key, 'ces')))),
+				+ ${ces.perExtraMessage} * (base_messages - 2) + CASE WHEN topic IN (${ces.technicalTopics.map((t) => `'${t}'`).join(', ')}) THEN ${ces.technicalTopic} ELSE 0 END
+				+ CASE WHEN channel = 'chat' THEN ${ces.chat} ELSE 0 END + ${ces.botHandoff} * bot_handoff::INTEGER
+				+ ${ces.accountEffort} * effort + ${ces.sd} * rnorm(ticket_key, 'ces')))),
 			'agent', solved_at + INTERVAL 1 MINUTE * floor(30 + 2800 * rnd(ticket_key, 'ces_t'))
 		FROM solved WHERE rnd(ticket_key, 'ces_answered') < ${ces.answered}
 		UNION ALL
