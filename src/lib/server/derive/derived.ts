@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
+import { milestoneLevelsSql } from '../metrics/milestones.js';
 
 /**
  * The derived tables: per-session, per-account and per-burst facts that metrics would otherwise recompute
@@ -111,6 +112,16 @@ export function milestoneEventNames(config: Config): string[] {
 	return [...new Set(config.milestones.flatMap((m) => (m.revokedBy ? [m.event, m.revokedBy] : [m.event])))].sort();
 }
 
+/**
+ * `derived_milestone_levels`: every account's milestone level from all its events (see
+ * `metrics/milestones.ts`), what the milestone metric reads when its range ends after the data.
+ */
+export const milestoneLevelsTable: DerivedTable = {
+	name: 'derived_milestone_levels',
+	signature: (c) => JSON.stringify(c.milestones),
+	build: (c, derived) => milestoneLevelsSql({ config: c, derived }, null)
+};
+
 const step = (k: number) => sql.raw(`t${k}`);
 
 /**
@@ -178,7 +189,7 @@ export const accountWeeksTable: DerivedTable = {
 };
 
 /** Every derived table, in build order. */
-export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, firstValueTable, funnelTable, confusionTable, automationTable, accountDaysTable, accountWeeksTable];
+export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, firstValueTable, funnelTable, milestoneLevelsTable, confusionTable, automationTable, accountDaysTable, accountWeeksTable];
 
 /** The derived tables usable now: built from this config, after the latest successful load. */
 export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<Set<string>> {

@@ -85,16 +85,16 @@ export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[],
 	const notMidnight = asOfs.find((t) => Date.parse(t) % 86_400_000 !== 0);
 	if (notMidnight) throw new Error(`a feature snapshot's as-of must be a UTC midnight, not ${notMidnight}`);
 	const snap = sql.join(asOfs.map((t) => sql`(${ts(t)})`));
-	const ctx = (t: string): MetricContext => ({ db, config, filters: {}, range: { from: null, to: t, end_of_data: end }, derived });
 	// Milestone levels are worked out per as-of date by the same SQL the milestone metric uses.
 	const milestones = sql.join(
-		asOfs.map((t) => sql`SELECT ${ts(t)} AS as_of, account_id, level, held, lost FROM (${milestoneLevelsSql(ctx(t))})`),
+		asOfs.map((t) => sql`SELECT ${ts(t)} AS as_of, account_id, level, held, lost FROM (${milestoneLevelsSql({ config, derived }, t)})`),
 		sql` UNION ALL `
 	);
 	const topics = [...config.topics.map((t) => t.topic), 'Other'];
 	const topicCounts = topics.map((t) => sql`count(*) FILTER (WHERE topic = ${t} AND t.created_at >= s.as_of - ${days(90)}) AS ${sql.ref(topicColumn(t))}`);
 	const fvDays = config.windows.firstValueDays;
-	const any = ctx(asOfs[0]);
+	// The derived-or-raw helpers read only the config and the fresh derived tables from a context.
+	const any: MetricContext = { db, config, filters: {}, range: { from: null, to: asOfs[0], end_of_data: end }, derived };
 	return sql`
 		WITH snap(as_of) AS (VALUES ${snap}),
 		base AS (

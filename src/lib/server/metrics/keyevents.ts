@@ -8,7 +8,7 @@ import type { MetricContext } from './metric.js';
  * `account_id`, `event`, `timestamp`: a few rows per account, read from `derived_key_events` while it is
  * fresh instead of scanning every event.
  */
-export function keyEventsSql(ctx: MetricContext): RawBuilder<unknown> {
+export function keyEventsSql(ctx: Pick<MetricContext, 'config' | 'derived'>): RawBuilder<unknown> {
 	return derivedOrBuilt(ctx, keyEventsTable);
 }
 
