@@ -4,7 +4,7 @@ import { openDatabase } from '../lib/server/db/connection.js';
 import { loadConfig } from '../lib/server/config/config.js';
 import { scoreAccounts } from '../lib/server/models/churn/score.js';
 import { trainChurn } from '../lib/server/models/churn/train.js';
-import { loadModel } from '../lib/server/models/store.js';
+import { hasModel } from '../lib/server/models/store.js';
 import { generateCommand } from './generate.js';
 import { loadCommand } from './load.js';
 import type { Output } from './output.js';
@@ -40,25 +40,17 @@ export async function demoCommand(opts: { db: string; port: string; host: string
 
 /** Trains whichever models are missing and scores the accounts when they have no scores yet. */
 async function trainAndScore(dbPath: string, out: Output) {
-	const has = (name: string) => {
-		try {
-			loadModel(name);
-			return true;
-		} catch {
-			return false;
-		}
-	};
 	const config = loadConfig();
 	const db = await openDatabase(dbPath);
 	try {
-		if (!has('churn')) {
+		if (!hasModel('churn')) {
 			out.info('Training the churn model (backtest on the last 90 days)…');
 			const r = await trainChurn(db, config);
 			out.info(`  churn model ${r.version}: held-out ROC AUC ${r.auc.toFixed(3)}${r.oracle_auc === null ? '' : ` (oracle ${r.oracle_auc.toFixed(3)})`}, Brier ${r.brier.toFixed(4)}`);
 		}
 		const { trainSatisfaction } = await import('../lib/server/models/satisfaction/train.js');
 		for (const kind of ['csat', 'ces'] as const) {
-			if (has(kind)) continue;
+			if (hasModel(kind)) continue;
 			out.info(`Training the predicted ${kind.toUpperCase()} model…`);
 			const r = await trainSatisfaction(db, kind);
 			out.info(`  ${kind} model ${r.version}: held-out MAE ${r.evaluation.mae.toFixed(3)} vs mean baseline ${r.evaluation.baseline_mae.toFixed(3)}`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Classifier, trainClassifier } from '../../src/lib/server/models/core/classifier.js';
-import { loadModel, modelsRoot, saveModel } from '../../src/lib/server/models/store.js';
+import { hasModel, loadModel, modelsRoot, saveModel } from '../../src/lib/server/models/store.js';
 import { tempDir } from '../helpers.js';
 import { planted } from './planted.js';
 
@@ -44,7 +44,9 @@ describe('model store', () => {
 	it('says which folder has no model, and what to run', () => {
 		const root = tempDir('adoption-models-');
 		expect(() => loadModel('churn', 'latest', root)).toThrow(`no churn model in ${path.join(root, 'churn')}: run \`adoption train\` first`);
+		expect(hasModel('churn', root)).toBe(false);
 		saveModel('churn', files(1), root);
+		expect(hasModel('churn', root)).toBe(true);
 		expect(() => loadModel('churn', '19990101-000000', root)).toThrow(`no churn model version 19990101-000000 in ${path.join(root, 'churn')}`);
 	});
 

@@ -30,6 +30,17 @@ export function healthScore(parts: HealthParts, weights: Config['health']['weigh
 }
 
 /**
+ * An account's health from what scoring knows of it: its churn-risk percentile (0–1), its milestone level
+ * (0–3, null when unknown) and its sentiment (−100…100, null without one), made into the parts above.
+ */
+export function accountHealth(riskPercentile: number, milestoneLevel: number | null, sentiment: number | null, weights: Config['health']['weights']): number {
+	return healthScore(
+		{ risk: 1 - riskPercentile, adoption: milestoneLevel === null ? null : milestoneLevel / 3, sentiment: sentiment === null ? null : (sentiment + 100) / 200 },
+		weights
+	);
+}
+
+/**
  * Sentiment (−100…100) from answered surveys only, when there are no CSAT/CES models to predict the
  * unanswered tickets (and in the health backtest, whose test date is before those models' data ends):
  * mean CSAT (1–5) ↦ (s − 3) ÷ 2 × 100 and mean CES (1–7) ↦ (s − 4) ÷ 3 × 100, averaged over the ones

@@ -69,6 +69,12 @@ export function saveModel(name: string, files: ModelFiles, root = modelsRoot()):
 	return { version, dir };
 }
 
+/** Whether a model has a current version (models/<name>/LATEST names a saved one). */
+export function hasModel(name: string, root = modelsRoot()): boolean {
+	const pointer = path.join(root, name, 'LATEST');
+	return fs.existsSync(pointer) && fs.existsSync(path.join(root, name, fs.readFileSync(pointer, 'utf8').trim(), FILES.model));
+}
+
 /**
  * Loads a model version (`latest` follows models/<name>/LATEST). Fails with a message naming the folder
  * when there is no model, or the version asked for does not exist.

@@ -6,13 +6,13 @@ import type { Database } from '../../db/connection.js';
 import { readSnapshots, saveSnapshots } from '../../features/store.js';
 import { Classifier, type ClassifierArtifact } from '../core/classifier.js';
 import { driverPlan, topDrivers, type Driver } from '../explain.js';
-import { healthScore, percentiles, riskBand, sentimentFromScores } from '../health.js';
+import { accountHealth, percentiles, riskBand, sentimentFromScores } from '../health.js';
 import { predictTickets } from '../satisfaction/predict.js';
 import { accountSentiment } from '../satisfaction/sentiment.js';
-import { loadModel } from '../store.js';
+import { hasModel, loadModel } from '../store.js';
 import { modelAsOf } from './dates.js';
 import { encodeFrame, type Encoding } from './encode.js';
-import { scaleSentiment, type ChurnMetadata } from './train.js';
+import type { ChurnMetadata } from './train.js';
 
 /** One scored account, as stored in `account_scores`. */
 export interface AccountScore {
@@ -46,12 +46,7 @@ export interface ScoreReport {
  * stand in (`health.ts`, `sentimentFromScores`).
  */
 async function ticketSentiment(db: Database, asOf: string, root?: string): Promise<Map<string, number | null> | null> {
-	try {
-		loadModel('csat', 'latest', root);
-		loadModel('ces', 'latest', root);
-	} catch {
-		return null;
-	}
+	if (!hasModel('csat', root) || !hasModel('ces', root)) return null;
 	const day = asOf.slice(0, 10);
 	await predictTickets(db, { asOf: day, root });
 	return new Map((await accountSentiment(db, { asOf: day })).map((r) => [r.account_id, r.sentiment]));
@@ -87,14 +82,14 @@ export async function scoreAccounts(
 	const plan = driverPlan(saved.features);
 	const scores: AccountScore[] = frame.account_id.map((account_id, i) => {
 		const sentiment = external ? (external.get(account_id) ?? null) : sentimentFromScores(frame.numeric.csat_mean[i], frame.numeric.ces_mean[i]);
-		const adoption = (frame.numeric.milestone_level[i] ?? 0) / 3;
+		const level = frame.numeric.milestone_level[i] ?? 0;
 		return {
 			account_id,
 			churn_probability: p[i],
 			risk_percentile: pct[i],
 			risk_band: riskBand(pct[i]),
-			health: healthScore({ risk: 1 - pct[i], adoption, sentiment: scaleSentiment(sentiment) }, config.health.weights),
-			adoption,
+			health: accountHealth(pct[i], level, sentiment, config.health.weights),
+			adoption: level / 3,
 			sentiment,
 			drivers: topDrivers(contributions[i], plan, frame, i)
 		};

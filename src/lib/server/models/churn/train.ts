@@ -4,7 +4,7 @@ import type { Database } from '../../db/connection.js';
 import { readSnapshots, saveSnapshots, type FeatureFrame } from '../../features/store.js';
 import { trainClassifier } from '../core/classifier.js';
 import { classificationReport, rocAuc, type ClassificationReport } from '../evaluate.js';
-import { healthScore, percentiles, sentimentFromScores } from '../health.js';
+import { accountHealth, percentiles, sentimentFromScores } from '../health.js';
 import { saveModel } from '../store.js';
 import { backtestDates, modelAsOf } from './dates.js';
 import { encodedNames, encodeFrame, fitEncoding, type Encoding } from './encode.js';
@@ -138,19 +138,7 @@ async function oracleAuc(db: Database, frame: FeatureFrame, testRows: number[], 
 function backtestHealth(frame: FeatureFrame, testRows: number[], yTest: number[], pTest: Float64Array, config: Config): number {
 	const pct = percentiles(pTest);
 	const health = testRows.map((i, k) =>
-		healthScore(
-			{
-				risk: 1 - pct[k],
-				adoption: (frame.numeric.milestone_level[i] ?? 0) / 3,
-				sentiment: scaleSentiment(sentimentFromScores(frame.numeric.csat_mean[i], frame.numeric.ces_mean[i]))
-			},
-			config.health.weights
-		)
+		accountHealth(pct[k], frame.numeric.milestone_level[i] ?? 0, sentimentFromScores(frame.numeric.csat_mean[i], frame.numeric.ces_mean[i]), config.health.weights)
 	);
 	return rocAuc(yTest, health.map((h) => 100 - h));
-}
-
-/** Sentiment (−100…100) as a 0–1 health part. */
-export function scaleSentiment(s: number | null): number | null {
-	return s === null ? null : (s + 100) / 200;
 }
