@@ -4,5 +4,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 /** @type {import('@sveltejs/kit').Config} */
 export default {
 	preprocess: vitePreprocess(),
-	kit: { adapter: adapter({ out: 'build' }) }
+	kit: {
+		adapter: adapter({ out: 'build' }),
+		// The benchmarks are type-checked with the app and the tests.
+		typescript: { config: (config) => void config.include.push('../bench/**/*.ts') }
+	}
 };

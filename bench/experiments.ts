@@ -35,7 +35,10 @@ const cols = '"event_id", "user_id", "account_id", "event", "timestamp", "page",
 /** The insert without the checks: parsed columns straight from the reader (what validation costs). */
 const unchecked = `INSERT INTO "events" (${cols}) SELECT ${cols} FROM ${insert.slice(insert.indexOf('(SELECT s.__ord,'), insert.lastIndexOf(' ) p) WHERE __err IS NULL)'))})`;
 /** The insert without the account reference rule. */
-const noReference = insert.replace(/ WHEN p\."account_id" IS NOT NULL AND p\."account_id" NOT IN \(SELECT account_id FROM accounts\) THEN .*?\(not in accounts\)'/, '');
+const noReference = insert.replace(
+	/ WHEN p\."account_id" IS NOT NULL AND p\."account_id" NOT IN \(SELECT account_id FROM accounts\) THEN .*?\(not in accounts\)'/,
+	''
+);
 /** The insert failing on the first bad record instead of leaving it out (an optimistic single pass). */
 const guarded = insert.replace(/ WHERE __err IS NULL\)$/, ` WHERE CASE WHEN __err IS NULL THEN true ELSE error('bad record') END)`);
 /** The probe over the table's rows instead of the file (for a load that inserts first and checks after). */

@@ -38,7 +38,20 @@ const FORMATS = [
 	{ name: 'jsonl', ext: 'jsonl', copy: '(FORMAT json)', reader: 'read_json' }
 ] as const;
 
-const EVENTS = ['page_view', 'click', 'feature_used', 'search', 'export', 'login', 'logout', 'invite_sent', 'report_created', 'dashboard_viewed', 'settings_changed', 'file_uploaded'];
+const EVENTS = [
+	'page_view',
+	'click',
+	'feature_used',
+	'search',
+	'export',
+	'login',
+	'logout',
+	'invite_sent',
+	'report_created',
+	'dashboard_viewed',
+	'settings_changed',
+	'file_uploaded'
+];
 const PAGES = ['/dashboard', '/reports', '/reports/new', '/settings', '/settings/billing', '/team', '/integrations', '/help'];
 const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
@@ -144,7 +157,8 @@ export function measure(cmd: string, args: string[]): Promise<Measured> {
 				[cpuSeconds, hwmKB] = [Math.round((user + sys) * 100) / 100, kb];
 				fs.rmSync(rssFile, { force: true });
 			}
-			const othersCpuSeconds = cpuSeconds === null ? null : Math.max(0, Math.round((machineBusyTicks() - busy0) / 10 - cpuSeconds * 10) / 10);
+			const othersCpuSeconds =
+				cpuSeconds === null ? null : Math.max(0, Math.round((machineBusyTicks() - busy0) / 10 - cpuSeconds * 10) / 10);
 			if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${stderr}${stdout}`));
 			resolve({ seconds, cpuSeconds, othersCpuSeconds, peakRssMB: Math.round(hwmKB / 1024), stdout });
 		});
@@ -248,9 +262,13 @@ async function benchFormat(rows: number, f: (typeof FORMATS)[number], repeats: n
 		if (!acc.ok || acc.accepted !== ACCOUNTS) throw new Error(`accounts load failed: ${JSON.stringify(acc)}`);
 		await waitQuiet();
 		const load = await adoption([file, '--db', loadDb]);
-		const doc = JSON.parse(load.stdout) as { files: { ok: boolean; accepted: number; rejected: number }[]; derived_tables?: { seconds: number }[] };
+		const doc = JSON.parse(load.stdout) as {
+			files: { ok: boolean; accepted: number; rejected: number }[];
+			derived_tables?: { seconds: number }[];
+		};
 		res = doc.files[0];
-		if (!doc.files[0].ok || res.accepted !== rows) throw new Error(`${f.name} load: expected ${rows} accepted, got ${JSON.stringify(res).slice(0, 2000)}`);
+		if (!doc.files[0].ok || res.accepted !== rows)
+			throw new Error(`${f.name} load: expected ${rows} accepted, got ${JSON.stringify(res).slice(0, 2000)}`);
 		const rebuildSeconds = Math.round((doc.derived_tables ?? []).reduce((a, d) => a + d.seconds, 0) * 1000) / 1000;
 		loads.push({ ...sample(load), rebuildSeconds });
 
@@ -264,7 +282,9 @@ async function benchFormat(rows: number, f: (typeof FORMATS)[number], repeats: n
 		dbMB = { load: mb(fs.statSync(loadDb).size), bare: mb(fs.statSync(bareDb).size) };
 		for (const db of [loadDb, bareDb]) for (const x of [db, `${db}.wal`]) fs.rmSync(x, { force: true });
 		const busy = (m: Measured) => (contended(sample(m)) ? ` (others used ${m.othersCpuSeconds} CPU s)` : '');
-		log(`${f.name} ${i}/${repeats}: load ${load.seconds.toFixed(2)} s (rebuild ${rebuildSeconds.toFixed(2)} s)${busy(load)}, bare ${bare.seconds.toFixed(2)} s${busy(bare)}`);
+		log(
+			`${f.name} ${i}/${repeats}: load ${load.seconds.toFixed(2)} s (rebuild ${rebuildSeconds.toFixed(2)} s)${busy(load)}, bare ${bare.seconds.toFixed(2)} s${busy(bare)}`
+		);
 	}
 	const load = side(rows, loads, dbMB.load);
 	const bare = side(rows, bares, dbMB.bare);
@@ -285,7 +305,20 @@ async function benchFormat(rows: number, f: (typeof FORMATS)[number], repeats: n
 }
 
 function table(results: FormatResult[]): string {
-	const head = ['format', 'rows', 'load s', '(+rebuild s)', 'load rows/s', 'bare s', 'bare rows/s', 'load/bare', '(whole)', 'load RSS MB', 'bare RSS MB', 'goals'];
+	const head = [
+		'format',
+		'rows',
+		'load s',
+		'(+rebuild s)',
+		'load rows/s',
+		'bare s',
+		'bare rows/s',
+		'load/bare',
+		'(whole)',
+		'load RSS MB',
+		'bare RSS MB',
+		'goals'
+	];
 	const body = results.map((r) => [
 		r.format,
 		r.rows.toLocaleString('en-US'),

@@ -32,17 +32,32 @@ export async function metricsBench(accounts: number): Promise<void> {
 	fs.mkdirSync(path.dirname(dbFile), { recursive: true });
 	log(`metrics benchmark, ${accounts.toLocaleString('en-US')} accounts`);
 	if (!fs.existsSync(path.join(dataDir, 'truth.csv'))) {
-		timed('generate', () => execFileSync(process.execPath, [bin, 'generate', '--out', dataDir, '--accounts', String(accounts), '--formats', 'parquet', '--json'], { stdio: ['ignore', 'ignore', 'inherit'] }));
+		timed('generate', () =>
+			execFileSync(
+				process.execPath,
+				[bin, 'generate', '--out', dataDir, '--accounts', String(accounts), '--formats', 'parquet', '--json'],
+				{ stdio: ['ignore', 'ignore', 'inherit'] }
+			)
+		);
 	}
 	for (const f of [dbFile, `${dbFile}.wal`]) fs.rmSync(f, { force: true });
-	const files = fs.readdirSync(dataDir).filter((f) => f !== 'README.md').map((f) => path.join(dataDir, f));
+	const files = fs
+		.readdirSync(dataDir)
+		.filter((f) => f !== 'README.md')
+		.map((f) => path.join(dataDir, f));
 	const load = timed('load (without derived tables)', () =>
-		JSON.parse(execFileSync(process.execPath, [bin, 'load', ...files, '--db', dbFile, '--json', '--skip-derived'], { maxBuffer: 1 << 28 }).toString())
+		JSON.parse(
+			execFileSync(process.execPath, [bin, 'load', ...files, '--db', dbFile, '--json', '--skip-derived'], { maxBuffer: 1 << 28 }).toString()
+		)
 	);
-	const events = load.value.files.filter((f: { table: string }) => f.table === 'events').reduce((a: number, f: { accepted: number }) => a + f.accepted, 0);
+	const events = load.value.files
+		.filter((f: { table: string }) => f.table === 'events')
+		.reduce((a: number, f: { accepted: number }) => a + f.accepted, 0);
 	// Rebuilding the derived tables is what a load costs beyond loading: `adoption load` does it at the end.
 	const derive = timed('derived tables (per-load maintenance)', () =>
-		execFileSync(process.execPath, [bin, 'load', path.join(dataDir, 'releases.csv'), '--db', dbFile, '--json'], { maxBuffer: 1 << 28 }).toString()
+		execFileSync(process.execPath, [bin, 'load', path.join(dataDir, 'releases.csv'), '--db', dbFile, '--json'], {
+			maxBuffer: 1 << 28
+		}).toString()
 	);
 	const derived = JSON.parse(derive.value).derived_tables as { name: string; seconds: number; rows: number }[];
 	const child = JSON.parse(
@@ -50,7 +65,11 @@ export async function metricsBench(accounts: number): Promise<void> {
 	) as { runs: { overview_ms: number; metrics_ms: Record<string, number> }[]; peakRssMB: number };
 	const [cold, ...warm] = child.runs;
 	const warmOverview = Math.min(...warm.map((r) => r.overview_ms));
-	const perMetric = Object.keys(cold.metrics_ms).map((id) => ({ id, cold_ms: cold.metrics_ms[id], warm_ms: Math.min(...warm.map((r) => r.metrics_ms[id])) }));
+	const perMetric = Object.keys(cold.metrics_ms).map((id) => ({
+		id,
+		cold_ms: cold.metrics_ms[id],
+		warm_ms: Math.min(...warm.map((r) => r.metrics_ms[id]))
+	}));
 	const result = {
 		bench: 'metrics',
 		accounts,
@@ -67,10 +86,15 @@ export async function metricsBench(accounts: number): Promise<void> {
 	fs.writeFileSync(path.join(out, `metrics-${accounts}.json`), JSON.stringify(result, null, 2));
 	log('');
 	log(`${accounts.toLocaleString('en-US')} accounts, ${events.toLocaleString('en-US')} events`);
-	log(`overview (every metric + weekly KPI trends, as /metrics): cold ${cold.overview_ms.toFixed(0)} ms, warm ${warmOverview.toFixed(0)} ms (goal ≤ 300)`);
-	log(`derived tables rebuilt per load: ${result.derived_seconds.toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`);
+	log(
+		`overview (every metric + weekly KPI trends, as /metrics): cold ${cold.overview_ms.toFixed(0)} ms, warm ${warmOverview.toFixed(0)} ms (goal ≤ 300)`
+	);
+	log(
+		`derived tables rebuilt per load: ${result.derived_seconds.toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`
+	);
 	log(`peak RSS of the metrics process: ${child.peakRssMB} MB`);
 	log('metric                          cold ms   warm ms');
-	for (const m of perMetric) log(`${m.id.padEnd(30)} ${m.cold_ms.toFixed(1).padStart(8)} ${m.warm_ms.toFixed(1).padStart(9)}${m.warm_ms > 100 ? '  > 100' : ''}`);
+	for (const m of perMetric)
+		log(`${m.id.padEnd(30)} ${m.cold_ms.toFixed(1).padStart(8)} ${m.warm_ms.toFixed(1).padStart(9)}${m.warm_ms > 100 ? '  > 100' : ''}`);
 	process.stdout.write(JSON.stringify(result) + '\n');
 }

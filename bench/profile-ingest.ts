@@ -50,7 +50,9 @@ database.close();
 
 const total = log.reduce((a, x) => a + x.ms, 0);
 console.log(`${file}: ok=${result.ok} accepted=${result.accepted} rejected=${result.rejected}${result.error ? ' ' + result.error : ''}`);
-console.log(`open+migrate ${(opened - t0).toFixed(0)} ms; loadFiles ${loadMs.toFixed(0)} ms, of which SQL ${total} ms in ${log.length} statements`);
+console.log(
+	`open+migrate ${(opened - t0).toFixed(0)} ms; loadFiles ${loadMs.toFixed(0)} ms, of which SQL ${total} ms in ${log.length} statements`
+);
 for (const x of log.filter((x) => x.ms >= 10)) console.log(`${String(x.ms).padStart(7)} ms  ${x.sql.slice(0, 150)}…`);
 const out = path.join('bench/out', `profile-${path.basename(file)}.json`);
 fs.writeFileSync(out, JSON.stringify({ file, loadMs, statements: log }, null, 2));

@@ -28,12 +28,20 @@ export async function trainBench(accounts: number): Promise<void> {
 	log(`train benchmark, ${accounts.toLocaleString('en-US')} accounts`);
 	if (!fs.existsSync(path.join(dataDir, 'truth.csv'))) {
 		log('  generating…');
-		execFileSync(process.execPath, [bin, 'generate', '--out', dataDir, '--accounts', String(accounts), '--formats', 'parquet', '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+		execFileSync(process.execPath, [bin, 'generate', '--out', dataDir, '--accounts', String(accounts), '--formats', 'parquet', '--json'], {
+			stdio: ['ignore', 'ignore', 'inherit']
+		});
 	}
 	if (!fs.existsSync(dbFile)) {
 		log('  loading…');
-		const files = fs.readdirSync(dataDir).filter((f) => f !== 'README.md').map((f) => path.join(dataDir, f));
-		execFileSync(process.execPath, [bin, 'load', ...files, '--db', dbFile, '--json'], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 28 });
+		const files = fs
+			.readdirSync(dataDir)
+			.filter((f) => f !== 'README.md')
+			.map((f) => path.join(dataDir, f));
+		execFileSync(process.execPath, [bin, 'load', ...files, '--db', dbFile, '--json'], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+			maxBuffer: 1 << 28
+		});
 	}
 	fs.rmSync(models, { recursive: true, force: true });
 	process.env.ADOPTION_MODELS = models;
@@ -62,7 +70,14 @@ export async function trainBench(accounts: number): Promise<void> {
 		train_command_seconds: train.seconds,
 		train_peak_rss_mb: train.peakRssMB,
 		scored: s.scored,
-		satisfaction: satisfaction.map((m) => ({ kind: m.kind, seconds: m.seconds, peak_rss_mb: m.peak_rss_mb, mae: m.mae, baseline_mae: m.baseline_mae, n_train: m.n_train })),
+		satisfaction: satisfaction.map((m) => ({
+			kind: m.kind,
+			seconds: m.seconds,
+			peak_rss_mb: m.peak_rss_mb,
+			mae: m.mae,
+			baseline_mae: m.baseline_mae,
+			n_train: m.n_train
+		})),
 		score_features_seconds: s.timings.features,
 		score_sentiment_seconds: s.timings.sentiment,
 		scoring_seconds: s.timings.scoring,
@@ -73,10 +88,19 @@ export async function trainBench(accounts: number): Promise<void> {
 	};
 	fs.writeFileSync(path.join(out, `train-${accounts}.json`), JSON.stringify(result, null, 2));
 	log('');
-	log(`${accounts.toLocaleString('en-US')} accounts: ${t.n_train.toLocaleString('en-US')} training snapshots, ${t.n.toLocaleString('en-US')} test accounts, ${t.features.length} inputs; chose ${t.model}, AUC ${t.auc.toFixed(3)} (oracle ${t.oracle_auc?.toFixed(3) ?? 'n/a'})`);
-	log(`features ${t.seconds.features.toFixed(1)} s + training ${t.seconds.training.toFixed(1)} s = ${(t.seconds.features + t.seconds.training).toFixed(1)} s (goal ≤ 30); evaluation ${t.seconds.evaluation.toFixed(1)} s; whole command ${train.seconds.toFixed(1)} s, peak RSS ${train.peakRssMB} MB`);
-	for (const m of satisfaction) log(`train ${m.kind}: ${m.seconds.toFixed(1)} s, peak RSS ${m.peak_rss_mb} MB, MAE ${m.mae.toFixed(3)} vs baseline ${m.baseline_mae.toFixed(3)}`);
-	log(`score ${s.scored.toLocaleString('en-US')} accounts: snapshot ${s.timings.features.toFixed(1)} s, ticket predictions + sentiment ${s.timings.sentiment.toFixed(1)} s, churn prediction + drivers + storing ${s.timings.scoring.toFixed(2)} s (goal ≤ 3); whole command ${score.seconds.toFixed(1)} s, peak RSS ${score.peakRssMB} MB`);
+	log(
+		`${accounts.toLocaleString('en-US')} accounts: ${t.n_train.toLocaleString('en-US')} training snapshots, ${t.n.toLocaleString('en-US')} test accounts, ${t.features.length} inputs; chose ${t.model}, AUC ${t.auc.toFixed(3)} (oracle ${t.oracle_auc?.toFixed(3) ?? 'n/a'})`
+	);
+	log(
+		`features ${t.seconds.features.toFixed(1)} s + training ${t.seconds.training.toFixed(1)} s = ${(t.seconds.features + t.seconds.training).toFixed(1)} s (goal ≤ 30); evaluation ${t.seconds.evaluation.toFixed(1)} s; whole command ${train.seconds.toFixed(1)} s, peak RSS ${train.peakRssMB} MB`
+	);
+	for (const m of satisfaction)
+		log(
+			`train ${m.kind}: ${m.seconds.toFixed(1)} s, peak RSS ${m.peak_rss_mb} MB, MAE ${m.mae.toFixed(3)} vs baseline ${m.baseline_mae.toFixed(3)}`
+		);
+	log(
+		`score ${s.scored.toLocaleString('en-US')} accounts: snapshot ${s.timings.features.toFixed(1)} s, ticket predictions + sentiment ${s.timings.sentiment.toFixed(1)} s, churn prediction + drivers + storing ${s.timings.scoring.toFixed(2)} s (goal ≤ 3); whole command ${score.seconds.toFixed(1)} s, peak RSS ${score.peakRssMB} MB`
+	);
 	if (result.competing_cpu_seconds > 0.2 * (train.seconds + score.seconds)) log('(other processes competed for the CPUs during this run)');
 	process.stdout.write(JSON.stringify(result) + '\n');
 }

@@ -34,7 +34,10 @@ export default async function setup(project: TestProject) {
 	const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adoption-sample-db-'));
 	const dbFile = path.join(dbDir, 'sample.duckdb');
 	const db = await openDatabase(dbFile, { threads: 2, memoryLimit: '4GB' });
-	const files = fs.readdirSync(dir).filter((f) => f !== 'README.md').map((f) => path.join(dir, f));
+	const files = fs
+		.readdirSync(dir)
+		.filter((f) => f !== 'README.md')
+		.map((f) => path.join(dir, f));
 	const failed = (await loadFiles(db, files)).filter((r) => !r.ok);
 	if (failed.length) throw new Error(`global setup: loading the sample failed: ${failed[0].error}`);
 	await refreshDerived(db, parseConfig({}));

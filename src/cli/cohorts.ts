@@ -9,9 +9,11 @@ export const COHORT_VIEWS = ['activation', 'retention', 'ttfv'] as const;
 
 /** `adoption cohorts activation|retention|ttfv [--weeks N] [filters]`: signup-month cohort tables for analysts. */
 export async function cohortsCommand(view: string, opts: { db: string; weeks?: string } & Record<string, string | undefined>, out: Output) {
-	if (!(COHORT_VIEWS as readonly string[]).includes(view)) throw new CliError(`unknown cohort view '${view}': use ${COHORT_VIEWS.join(', ')}`, 2);
+	if (!(COHORT_VIEWS as readonly string[]).includes(view))
+		throw new CliError(`unknown cohort view '${view}': use ${COHORT_VIEWS.join(', ')}`, 2);
 	const weeks = opts.weeks === undefined ? 12 : Number(opts.weeks);
-	if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new CliError(`--weeks must be a whole number from 1 to 104, not '${opts.weeks}'`, 2);
+	if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104)
+		throw new CliError(`--weeks must be a whole number from 1 to 104, not '${opts.weeks}'`, 2);
 	const { from, to, plan, segment, region, csm, asOf } = opts;
 	const parsed = parseFilters({ from, to, plan, segment, region, csm, asOf });
 	if (!parsed.ok) throw new CliError(`--${parsed.key.replace('asOf', 'as-of')}: ${parsed.message}`, 2);
@@ -22,15 +24,31 @@ export async function cohortsCommand(view: string, opts: { db: string; weeks?: s
 			const d = await ttfvDistribution(ctx);
 			out.result({ view, range: ctx.range, filters: ctx.filters, ...d });
 			out.info(['cohort  ', 'accounts', ...d.buckets, 'not yet'].join(' | '));
-			for (const c of d.cohorts) out.info([c.cohort.padEnd(8), String(c.accounts).padStart(8), ...d.buckets.map((b) => String(c.buckets[b]).padStart(b.length)), String(c.not_yet).padStart(7)].join(' | '));
+			for (const c of d.cohorts)
+				out.info(
+					[
+						c.cohort.padEnd(8),
+						String(c.accounts).padStart(8),
+						...d.buckets.map((b) => String(c.buckets[b]).padStart(b.length)),
+						String(c.not_yet).padStart(7)
+					].join(' | ')
+				);
 			return;
 		}
 		const m = await cohortMatrix(ctx, view as 'activation' | 'retention', weeks);
 		out.result({ view, range: ctx.range, filters: ctx.filters, ...m });
-		out.info(`${view === 'activation' ? 'Reached first value by' : 'Active in'} week n since signup (share of the cohort's accounts whose week n has ended)`);
+		out.info(
+			`${view === 'activation' ? 'Reached first value by' : 'Active in'} week n since signup (share of the cohort's accounts whose week n has ended)`
+		);
 		out.info(['cohort  ', 'accounts', ...Array.from({ length: weeks }, (_, w) => `w${w}`.padStart(4))].join(' '));
 		for (const c of m.cohorts) {
-			out.info([c.cohort.padEnd(8), String(c.accounts).padStart(8), ...c.cells.map((x) => (x.value === null ? '   ·' : `${Math.round(x.value * 100)}%`.padStart(4)))].join(' '));
+			out.info(
+				[
+					c.cohort.padEnd(8),
+					String(c.accounts).padStart(8),
+					...c.cells.map((x) => (x.value === null ? '   ·' : `${Math.round(x.value * 100)}%`.padStart(4)))
+				].join(' ')
+			);
 		}
 	} finally {
 		db.close();

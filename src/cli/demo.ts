@@ -29,7 +29,10 @@ export async function demoCommand(opts: { db: string; port: string; host: string
 			await generateCommand({ out: SAMPLE_DIR }, out);
 		}
 		out.info(`Loading ${SAMPLE_DIR} into ${opts.db}…`);
-		const files = fs.readdirSync(SAMPLE_DIR).sort().map((f) => path.join(SAMPLE_DIR, f));
+		const files = fs
+			.readdirSync(SAMPLE_DIR)
+			.sort()
+			.map((f) => path.join(SAMPLE_DIR, f));
 		await loadCommand(files, { db: opts.db }, out);
 	} else {
 		out.info(`${opts.db} already holds ${n.toLocaleString('en-US')} accounts.`);
@@ -46,14 +49,18 @@ async function trainAndScore(dbPath: string, out: Output) {
 		if (!hasModel('churn')) {
 			out.info('Training the churn model (backtest on the last 90 days)…');
 			const r = await trainChurn(db, config);
-			out.info(`  churn model ${r.version}: held-out ROC AUC ${r.auc.toFixed(3)}${r.oracle_auc === null ? '' : ` (oracle ${r.oracle_auc.toFixed(3)})`}, Brier ${r.brier.toFixed(4)}`);
+			out.info(
+				`  churn model ${r.version}: held-out ROC AUC ${r.auc.toFixed(3)}${r.oracle_auc === null ? '' : ` (oracle ${r.oracle_auc.toFixed(3)})`}, Brier ${r.brier.toFixed(4)}`
+			);
 		}
 		const { trainSatisfaction } = await import('../lib/server/models/satisfaction/train.js');
 		for (const kind of ['csat', 'ces'] as const) {
 			if (hasModel(kind)) continue;
 			out.info(`Training the predicted ${kind.toUpperCase()} model…`);
 			const r = await trainSatisfaction(db, kind);
-			out.info(`  ${kind} model ${r.version}: held-out MAE ${r.evaluation.mae.toFixed(3)} vs mean baseline ${r.evaluation.baseline_mae.toFixed(3)}`);
+			out.info(
+				`  ${kind} model ${r.version}: held-out MAE ${r.evaluation.mae.toFixed(3)} vs mean baseline ${r.evaluation.baseline_mae.toFixed(3)}`
+			);
 		}
 		const [{ scored }] = await db.query<{ scored: number }>('SELECT count(*) AS scored FROM account_scores');
 		if (scored === 0) {

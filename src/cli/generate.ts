@@ -19,7 +19,10 @@ export async function generateCommand(opts: GenerateOpts, out: Output): Promise<
 	}
 	const bar =
 		!out.json && process.stdout.isTTY
-			? new cliProgress.SingleBar({ format: '{bar} {value}/{total} {step}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+			? new cliProgress.SingleBar(
+					{ format: '{bar} {value}/{total} {step}', hideCursor: true, clearOnComplete: true },
+					cliProgress.Presets.shades_classic
+				)
 			: undefined;
 	let result: GenerateResult;
 	try {
@@ -42,7 +45,9 @@ export async function generateCommand(opts: GenerateOpts, out: Output): Promise<
 		bar?.stop();
 	}
 	for (const f of result.files) out.info(`  ${f.file}  ${f.rows.toLocaleString('en-US')} records`);
-	out.info(`Generated ${result.accounts.toLocaleString('en-US')} accounts (seed ${result.seed}, as of ${result.as_of}) in ${result.seconds.toFixed(1)} s → ${result.out}`);
+	out.info(
+		`Generated ${result.accounts.toLocaleString('en-US')} accounts (seed ${result.seed}, as of ${result.as_of}) in ${result.seconds.toFixed(1)} s → ${result.out}`
+	);
 	out.result(result);
 	return result;
 }

@@ -49,11 +49,7 @@ const program = new Command('adoption')
 	.exitOverride();
 
 /** Adds the common options and runs the action with uniform error handling. */
-function command<A extends unknown[]>(
-	name: string,
-	description: string,
-	action: (...args: [...A, Opts]) => Promise<void>
-) {
+function command<A extends unknown[]>(name: string, description: string, action: (...args: [...A, Opts]) => Promise<void>) {
 	return program
 		.command(name)
 		.description(description)
@@ -91,7 +87,21 @@ command<[]>('generate', 'write a realistic sample data set with planted effects 
 
 command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	metricsCommand(
-		{ db: o.db, from: o.from, to: o.to, plan: o.plan, segment: o.segment, region: o.region, csm: o.csm, cohort: o.cohort, asOf: o.asOf, metric: o.metric, trend: o.trend, by: o.by, list: o.list },
+		{
+			db: o.db,
+			from: o.from,
+			to: o.to,
+			plan: o.plan,
+			segment: o.segment,
+			region: o.region,
+			csm: o.csm,
+			cohort: o.cohort,
+			asOf: o.asOf,
+			metric: o.metric,
+			trend: o.trend,
+			by: o.by,
+			list: o.list
+		},
 		makeOutput(!!o.json)
 	)
 )
@@ -106,10 +116,15 @@ command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	.option('--metric <ids>', 'only these metrics (comma-separated ids)')
 	.option('--trend <grain>', 'also each metric per day, week or month')
 	.option('--by <dimension>', 'also each metric per plan, segment, region, csm or cohort')
-	.option('--list <name>', 'a list to act on instead: zero_result_queries, stale_articles, topics_trending, confusion_accounts, repeat_automations, activation_funnel, missed_first_value');
+	.option(
+		'--list <name>',
+		'a list to act on instead: zero_result_queries, stale_articles, topics_trending, confusion_accounts, repeat_automations, activation_funnel, missed_first_value'
+	);
 
-command<[string]>('cohorts <view>', 'signup-month cohorts: activation or retention by week since signup, or the TTFV distribution', (view, o) =>
-	cohortsCommand(view, { ...o, db: o.db } as never, makeOutput(!!o.json))
+command<[string]>(
+	'cohorts <view>',
+	'signup-month cohorts: activation or retention by week since signup, or the TTFV distribution',
+	(view, o) => cohortsCommand(view, { ...o, db: o.db } as never, makeOutput(!!o.json))
 )
 	.option('--weeks <n>', 'weeks since signup to show', '12')
 	.option('--from <date>', 'first signup day (YYYY-MM-DD)')
@@ -129,10 +144,9 @@ command<[]>('train', 'train a model, evaluate it on held-out data and save it un
 	.option('--label <column>', 'with --features: the column to predict (Yes/No, true/false, 1/0)')
 	.option('--id <column>', 'with --features: the identifier column (dropped from the inputs)');
 
-command<[]>('score', 'score every account with the latest models and store the scores', (o) => scoreCommand({ db: o.db, asOf: o.asOf }, makeOutput(!!o.json))).option(
-	'--as-of <date>',
-	'score as of this date (default: the day after the last data)'
-);
+command<[]>('score', 'score every account with the latest models and store the scores', (o) =>
+	scoreCommand({ db: o.db, asOf: o.asOf }, makeOutput(!!o.json))
+).option('--as-of <date>', 'score as of this date (default: the day after the last data)');
 
 command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
 	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))

@@ -18,7 +18,11 @@ const DOCUMENTATION = /\.(md|txt|pdf|html?)$/i;
 function expand(paths: string[], out: Output): string[] {
 	const files = paths.flatMap((p) =>
 		fs.existsSync(p) && fs.statSync(p).isDirectory()
-			? fs.readdirSync(p).sort().map((f) => path.join(p, f)).filter((f) => fs.statSync(f).isFile())
+			? fs
+					.readdirSync(p)
+					.sort()
+					.map((f) => path.join(p, f))
+					.filter((f) => fs.statSync(f).isFile())
 			: [p]
 	);
 	for (const f of files.filter((f) => DOCUMENTATION.test(f))) out.info(`· ${f}: documentation, not loaded`);
@@ -26,7 +30,11 @@ function expand(paths: string[], out: Output): string[] {
 }
 
 /** `adoption load PATH… [--table NAME] [--format F]`. */
-export async function loadCommand(paths: string[], opts: { db: string; table?: string; format?: string; skipDerived?: boolean }, out: Output) {
+export async function loadCommand(
+	paths: string[],
+	opts: { db: string; table?: string; format?: string; skipDerived?: boolean },
+	out: Output
+) {
 	if (opts.format && !FORMATS.includes(opts.format as Format)) {
 		throw new CliError(`unknown --format '${opts.format}': use one of ${FORMATS.join(', ')}`, 2);
 	}
@@ -62,7 +70,10 @@ export async function loadCommand(paths: string[], opts: { db: string; table?: s
 		db.close();
 	}
 	for (const r of results) out.info(summary(r));
-	if (derived.length) out.info(`Derived tables rebuilt in ${derived.reduce((a, d) => a + d.seconds, 0).toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`);
+	if (derived.length)
+		out.info(
+			`Derived tables rebuilt in ${derived.reduce((a, d) => a + d.seconds, 0).toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`
+		);
 	out.result({
 		files: results.map((r) => ({
 			file: r.file,
@@ -97,6 +108,7 @@ function summary(r: FileResult): string {
 	}
 	if (r.ignored_columns.length) lines.push(`  ignored columns not in the contract: ${r.ignored_columns.join(', ')}`);
 	for (const x of r.rejects.slice(0, LISTED)) lines.push(`  line ${x.line ?? '?'}${x.field ? `, ${x.field}` : ''}: ${x.reason}`);
-	if (r.rejected > LISTED) lines.push(`  … and ${r.rejected - LISTED} more (adoption serve → Rejected rows, or the rejected_rows table, load ${r.load_id})`);
+	if (r.rejected > LISTED)
+		lines.push(`  … and ${r.rejected - LISTED} more (adoption serve → Rejected rows, or the rejected_rows table, load ${r.load_id})`);
 	return lines.join('\n');
 }

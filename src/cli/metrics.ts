@@ -29,8 +29,10 @@ export async function metricsCommand(opts: MetricsOpts, out: Output) {
 	const { db: dbPath, metric, trend, by, list, ...raw } = opts;
 	const listDef = list === undefined ? undefined : listById(list);
 	if (list !== undefined && !listDef) throw new CliError(`unknown list '${list}': use one of ${LISTS.map((l) => l.id).join(', ')}`, 2);
-	if (trend && !(GRAINS as readonly string[]).includes(trend)) throw new CliError(`--trend must be one of ${GRAINS.join(', ')}, not '${trend}'`, 2);
-	if (by && !(DIMENSIONS as readonly string[]).includes(by)) throw new CliError(`--by must be one of ${DIMENSIONS.join(', ')}, not '${by}'`, 2);
+	if (trend && !(GRAINS as readonly string[]).includes(trend))
+		throw new CliError(`--trend must be one of ${GRAINS.join(', ')}, not '${trend}'`, 2);
+	if (by && !(DIMENSIONS as readonly string[]).includes(by))
+		throw new CliError(`--by must be one of ${DIMENSIONS.join(', ')}, not '${by}'`, 2);
 	if (trend && by) throw new CliError('use --trend or --by, not both', 2);
 	const group: GroupBy | undefined = trend ? { trend: trend as Grain } : by ? { by: by as Dimension } : undefined;
 	const ids = metric?.split(',').filter(Boolean);

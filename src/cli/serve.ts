@@ -28,7 +28,13 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 	out.result({ url: `http://${opts.host}:${port}`, db: dbPath });
 	const child = spawn(process.execPath, [entry], {
 		stdio: 'inherit',
-		env: { ...process.env, HOST: opts.host, PORT: String(port), ADOPTION_DB: dbPath, ORIGIN: process.env.ORIGIN ?? `http://${opts.host}:${port}` }
+		env: {
+			...process.env,
+			HOST: opts.host,
+			PORT: String(port),
+			ADOPTION_DB: dbPath,
+			ORIGIN: process.env.ORIGIN ?? `http://${opts.host}:${port}`
+		}
 	});
 	for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
 	await new Promise<void>((resolve, reject) => {

@@ -13,7 +13,8 @@ export async function statusCommand(opts: { db: string }, out: Output) {
 		for (const [t, n] of Object.entries(s.tables)) out.info(`  ${t.padEnd(22)} ${n.toLocaleString('en-US').padStart(12)}`);
 		out.info(s.loads.length ? 'Latest loads:' : 'Nothing loaded yet: adoption load FILE…');
 		for (const l of s.loads.slice(0, 10)) {
-			const counts = l.outcome === 'ok' ? `${l.accepted} new, ${l.updated} updated, ${l.skipped} skipped, ${l.rejected} rejected` : l.message;
+			const counts =
+				l.outcome === 'ok' ? `${l.accepted} new, ${l.updated} updated, ${l.skipped} skipped, ${l.rejected} rejected` : l.message;
 			out.info(`  #${l.load_id} ${l.outcome.padEnd(6)} ${l.table_name ?? '?'} ← ${l.file}: ${counts}`);
 		}
 	} finally {

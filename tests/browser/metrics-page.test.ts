@@ -62,7 +62,9 @@ describe('metrics page', () => {
 		await expect(card('nps').textContent()).resolves.toMatch(/responses: \d+\s% promoters/);
 		await expect(card('activation_cliff_step').locator('.value').textContent()).resolves.toContain('Integration Connected');
 		// The formula is on the label's hover.
-		await expect(card('deflection_rate').locator('h3').getAttribute('title')).resolves.toContain('self-service sessions not followed by a ticket');
+		await expect(card('deflection_rate').locator('h3').getAttribute('title')).resolves.toContain(
+			'self-service sessions not followed by a ticket'
+		);
 
 		// Charts render client-side: sparklines, weekly trends with the target line, the funnel bars.
 		await chartsDrawn(page);
@@ -77,9 +79,13 @@ describe('metrics page', () => {
 
 		// The other metrics, with formulas on hover, and the lists to act on.
 		await expect(page.locator('#other-metrics tr[data-metric="reopen_rate"]').textContent()).resolves.toMatch(/Reopen rate\s*[\d.]+\s%/);
-		await expect(page.locator('#other-metrics tr[data-metric="stale_articles"] .name').getAttribute('title')).resolves.toContain('latest release');
+		await expect(page.locator('#other-metrics tr[data-metric="stale_articles"] .name').getAttribute('title')).resolves.toContain(
+			'latest release'
+		);
 		await expect(page.locator('#lists li').count()).resolves.toBe(7);
-		await expect(page.locator('#lists li[data-list="zero_result_queries"] a[download]').getAttribute('href')).resolves.toBe('/api/lists/zero_result_queries?format=csv');
+		await expect(page.locator('#lists li[data-list="zero_result_queries"] a[download]').getAttribute('href')).resolves.toBe(
+			'/api/lists/zero_result_queries?format=csv'
+		);
 
 		await expect(page.locator('.scope').textContent()).resolves.toContain('all accounts');
 		await page.screenshot({ path: path.join(SHOTS, 'metrics.png'), fullPage: true });
@@ -94,7 +100,9 @@ describe('metrics page', () => {
 		const proBasis = await card('deflection_rate').locator('.basis').textContent();
 		expect(proBasis).toMatch(/of [\d,]+ sessions/);
 		expect(proBasis).not.toBe(allBasis);
-		await expect(page.locator('#lists li[data-list="stale_articles"] a').first().getAttribute('href')).resolves.toBe('/metrics/lists/stale_articles?plan=pro');
+		await expect(page.locator('#lists li[data-list="stale_articles"] a').first().getAttribute('href')).resolves.toBe(
+			'/metrics/lists/stale_articles?plan=pro'
+		);
 		await chartsDrawn(page);
 		await page.screenshot({ path: path.join(SHOTS, 'metrics-filtered.png'), fullPage: true });
 

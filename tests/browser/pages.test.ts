@@ -33,7 +33,11 @@ beforeAll(async () => {
 		const bad = write(path.join(dir, 'bad'), 'accounts.csv', 'account_id,name\nA5,Fifth\n');
 		expect(adoption(['load', bad, '--db', db]).code).toBe(1);
 		const lines = Array.from({ length: 120 }, (_, i) => `X${i + 1},A1,u1,2024-03-02T10:00:00Z,,unknown-status,web,x,,1,false,false`);
-		const many = write(path.join(dir, 'more'), 'tickets.csv', `ticket_id,account_id,requester_id,created_at,updated_at,status,channel,subject,tags,messages,reopened,bot_handoff\n${lines.join('\n')}\n`);
+		const many = write(
+			path.join(dir, 'more'),
+			'tickets.csv',
+			`ticket_id,account_id,requester_id,created_at,updated_at,status,channel,subject,tags,messages,reopened,bot_handoff\n${lines.join('\n')}\n`
+		);
 		expect(adoption(['load', many, '--db', db]).code).toBe(0);
 		return db;
 	});
@@ -87,9 +91,15 @@ describe('rejected rows page', () => {
 		const line4 = page.locator('tr[data-line="4"]');
 		await expect(line4.locator('td.field').textContent()).resolves.toBe('created_at');
 		await expect(line4.locator('td.reason').textContent()).resolves.toBe("type: 'not-a-date' is not a valid ISO 8601 timestamp");
-		await expect(page.locator('tr[data-line="5"] td.reason').textContent()).resolves.toBe("reference: unknown account 'A9' (not in accounts)");
-		await expect(page.locator('tr[data-line="12"] td.reason').textContent()).resolves.toBe('malformed: Expected Number of Columns: 12 Found: 13');
-		await expect(page.locator('tr[data-line="12"] summary').getAttribute('title')).resolves.toBe('T10,A1,u10,2024-03-01T10:00:00Z,,open,web,x,,1,false,false,EXTRA');
+		await expect(page.locator('tr[data-line="5"] td.reason').textContent()).resolves.toBe(
+			"reference: unknown account 'A9' (not in accounts)"
+		);
+		await expect(page.locator('tr[data-line="12"] td.reason').textContent()).resolves.toBe(
+			'malformed: Expected Number of Columns: 12 Found: 13'
+		);
+		await expect(page.locator('tr[data-line="12"] summary').getAttribute('title')).resolves.toBe(
+			'T10,A1,u10,2024-03-01T10:00:00Z,,open,web,x,,1,false,false,EXTRA'
+		);
 		await expect(page.locator('.pager').textContent()).resolves.toContain('Showing 1–9 of 9');
 
 		// Expanding the raw text shows the row's fields with the rejected one highlighted.

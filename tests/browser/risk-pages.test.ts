@@ -12,10 +12,24 @@ import { adoption, startBrowserApp, startServer, type BrowserApp, type Server } 
 
 /** What `adoption train --json` and `adoption score --json` reported, to hold the pages to. */
 interface Reports {
-	churn: { auc: number; oracle_auc: number | null; health_auc: number; pr_auc: number; brier: number; model: string; version: string; calibration: { count: number }[] };
+	churn: {
+		auc: number;
+		oracle_auc: number | null;
+		health_auc: number;
+		pr_auc: number;
+		brier: number;
+		model: string;
+		version: string;
+		calibration: { count: number }[];
+	};
 	csat: { mae: number; baseline_mae: number };
 	ces: { mae: number; baseline_mae: number };
-	score: { scored: number; version: string; bands: { high: number; medium: number; low: number }; top: { account_id: string; drivers: { text: string }[] }[] };
+	score: {
+		scored: number;
+		version: string;
+		bands: { high: number; medium: number; low: number };
+		top: { account_id: string; drivers: { text: string }[] }[];
+	};
 }
 
 let app: BrowserApp;

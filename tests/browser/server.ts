@@ -141,7 +141,16 @@ export async function startBrowserApp(prefix: string, makeDb: (dir: string) => s
 		fs.mkdirSync(SHOTS, { recursive: true });
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
 		});
 		const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 		let pageErrors: string[] = [];

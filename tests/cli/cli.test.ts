@@ -56,7 +56,9 @@ describe('adoption CLI', () => {
 
 describe('adoption train --features', () => {
 	it('reaches a 5-fold ROC AUC of at least 0.84 on the IBM Telco churn file (published logistic regression: 0.836–0.858)', () => {
-		const r = adoption(['train', '--features', fixture('telco', 'telco-customer-churn.csv'), '--label', 'Churn', '--json'], { ADOPTION_MODELS: tempDir() });
+		const r = adoption(['train', '--features', fixture('telco', 'telco-customer-churn.csv'), '--label', 'Churn', '--json'], {
+			ADOPTION_MODELS: tempDir()
+		});
 		expect(r.stderr).not.toMatch(/error/i);
 		expect(r.code).toBe(0);
 		const doc = JSON.parse(r.stdout);

@@ -8,11 +8,20 @@ import { calibrationExtent, calibrationOptions, dotSize, type CalibrationBinInpu
 import type { ChartOptions } from '../../src/lib/components/charts/options.js';
 
 /** The options' parts, loosely typed for assertions. */
-type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Loose {
+	[key: string]: Loose;
+	(...args: unknown[]): Loose;
+}
 const series = (o: ChartOptions) => o.series as Loose[];
 const named = (o: ChartOptions, name: string) => series(o).find((s) => s.name === name)!;
 
-const bin = (b: number, count: number, mean: number | null, observed: number | null, interval: [number, number] | null = null): CalibrationBinInput => ({
+const bin = (
+	b: number,
+	count: number,
+	mean: number | null,
+	observed: number | null,
+	interval: [number, number] | null = null
+): CalibrationBinInput => ({
 	bin: b,
 	from: (b - 1) / 10,
 	to: b / 10,
@@ -52,9 +61,9 @@ describe('calibrationOptions', () => {
 	it('sizes each dot by its bin’s count and labels it with the count', () => {
 		const { options } = calibrationOptions(bins);
 		const observed = named(options, 'Observed churn');
-		const sizes = observed.data.map((d: Loose) => d.symbolSize);
+		const sizes = (observed.data as unknown as Loose[]).map((d) => d.symbolSize as unknown as number);
 		expect(sizes[0]).toBe(22);
-		expect(sizes).toEqual([...sizes].sort((a: number, b: number) => b - a));
+		expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
 		expect(sizes[3]).toBe(dotSize(1, 1044));
 		expect(observed.label.show).toBe(true);
 		expect([0, 1, 2, 3].map((i) => observed.label.formatter({ dataIndex: i }))).toEqual(['1,044', '205', '16', '1']);
@@ -85,7 +94,7 @@ describe('calibrationOptions', () => {
 			[0.228, 0.035],
 			[0.228, 0.36]
 		]);
-		expect(whiskers.every((w) => w.silent && w.clip && w.symbol === 'none')).toBe(true);
+		expect(whiskers.every((w) => w.silent && w.clip && (w.symbol as unknown) === 'none')).toBe(true);
 		// Without intervals, no whiskers.
 		const plain = calibrationOptions(bins.map((b) => ({ ...b, interval: null })));
 		expect(series(plain.options).map((s) => s.name)).toEqual(['Perfect calibration', 'Observed churn']);

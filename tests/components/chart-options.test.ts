@@ -23,7 +23,10 @@ import {
 import type { TrendPoint } from '../../src/lib/components/kpi/kpi.js';
 
 /** The options' parts, loosely typed for assertions. */
-type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Loose {
+	[key: string]: Loose;
+	(...args: unknown[]): Loose;
+}
 const xAxis = (o: ChartOptions) => o.xAxis as Loose;
 const yAxis = (o: ChartOptions) => o.yAxis as Loose;
 const series = (o: ChartOptions) => o.series as Loose[];
@@ -88,11 +91,20 @@ describe('trendOptions', () => {
 	});
 
 	it('labels the axis by month, with the year where it changes', () => {
-		const groups = fillPeriods([{ group: '2025-11-03', value: 1 }, { group: '2026-02-23', value: 1 }]).map((p) => p.group);
+		const groups = fillPeriods([
+			{ group: '2025-11-03', value: 1 },
+			{ group: '2026-02-23', value: 1 }
+		]).map((p) => p.group);
 		const ticks = monthTicks(groups);
 		expect(ticks.map((i) => groups[i])).toEqual(['2025-11-03', '2025-12-01', '2026-01-05', '2026-02-02']);
 		expect([...monthLabels(groups, ticks).values()]).toEqual(['Nov 2025', 'Dec', 'Jan 2026', 'Feb']);
-		const { options } = trendOptions([{ group: '2025-11-03', value: 1 }, { group: '2026-02-23', value: 1 }], { unit: 'count' });
+		const { options } = trendOptions(
+			[
+				{ group: '2025-11-03', value: 1 },
+				{ group: '2026-02-23', value: 1 }
+			],
+			{ unit: 'count' }
+		);
 		expect(xAxis(options).axisLabel.interval(4)).toBe(true); // 2025-12-01
 		expect(xAxis(options).axisLabel.interval(5)).toBe(false);
 		expect(xAxis(options).axisLabel.formatter('2026-01-05', 9)).toBe('Jan 2026');
@@ -174,18 +186,26 @@ describe('funnel bars', () => {
 
 describe('helpers', () => {
 	it('fills missing weeks and months between the first and last period', () => {
-		expect(fillPeriods([{ group: '2026-01-26', value: 1 }, { group: '2026-01-05', value: 2 }]).map((p) => [p.group, p.value])).toEqual([
+		expect(
+			fillPeriods([
+				{ group: '2026-01-26', value: 1 },
+				{ group: '2026-01-05', value: 2 }
+			]).map((p) => [p.group, p.value])
+		).toEqual([
 			['2026-01-05', 2],
 			['2026-01-12', null],
 			['2026-01-19', null],
 			['2026-01-26', 1]
 		]);
-		expect(fillPeriods([{ group: '2025-11-01', value: 1 }, { group: '2026-02-01', value: 2 }], 'month').map((p) => p.group)).toEqual([
-			'2025-11-01',
-			'2025-12-01',
-			'2026-01-01',
-			'2026-02-01'
-		]);
+		expect(
+			fillPeriods(
+				[
+					{ group: '2025-11-01', value: 1 },
+					{ group: '2026-02-01', value: 2 }
+				],
+				'month'
+			).map((p) => p.group)
+		).toEqual(['2025-11-01', '2025-12-01', '2026-01-01', '2026-02-01']);
 	});
 
 	it('picks round ticks and keeps rates within 0–100 %', () => {

@@ -9,7 +9,15 @@ import { formatInterval, formatTarget, formatValue, valueParts } from '../../src
 /** Spaces and word joiners as plain spaces/nothing, so expectations read naturally. */
 const plain = (s: string | null) => (s ?? '').replaceAll('\u00a0', ' ').replaceAll('\u2060', '');
 
-const rate = (id: string, value: number | null, numerator: number, denominator: number, interval: [number, number] | null, target: number | null, direction: 'higher' | 'lower'): MetricSummary => ({
+const rate = (
+	id: string,
+	value: number | null,
+	numerator: number,
+	denominator: number,
+	interval: [number, number] | null,
+	target: number | null,
+	direction: 'higher' | 'lower'
+): MetricSummary => ({
 	id,
 	label: id,
 	formula: '',
@@ -55,7 +63,11 @@ describe('values by unit', () => {
 
 describe('target verdict', () => {
 	it('is met above a "higher is better" target and below a "lower is better" one', () => {
-		expect(targetView(rate('deflection_rate', 0.45, 450, 1000, [0.42, 0.48], 0.4, 'higher'))).toEqual({ status: 'met', target: '≥\u00a040\u00a0%', uncertain: false });
+		expect(targetView(rate('deflection_rate', 0.45, 450, 1000, [0.42, 0.48], 0.4, 'higher'))).toEqual({
+			status: 'met',
+			target: '≥\u00a040\u00a0%',
+			uncertain: false
+		});
 		expect(targetView(rate('deflection_rate', 0.35, 350, 1000, [0.32, 0.38], 0.4, 'higher')).status).toBe('missed');
 		expect(targetView(rate('zero_result_rate', 0.08, 80, 1000, [0.06, 0.1], 0.1, 'lower')).status).toBe('met');
 		expect(targetView(rate('zero_result_rate', 0.12, 120, 1000, [0.1, 0.14], 0.1, 'lower')).status).toBe('missed');
@@ -70,24 +82,33 @@ describe('target verdict', () => {
 
 	it('has no verdict without a target or a value', () => {
 		expect(targetView(rate('deflection_rate', 0.45, 450, 1000, null, null, 'higher')).status).toBe('none');
-		expect(targetView(rate('deflection_rate', null, 0, 0, null, 0.4, 'higher'))).toMatchObject({ status: 'unknown', target: '≥\u00a040\u00a0%' });
+		expect(targetView(rate('deflection_rate', null, 0, 0, null, 0.4, 'higher'))).toMatchObject({
+			status: 'unknown',
+			target: '≥\u00a040\u00a0%'
+		});
 	});
 });
 
 describe('basis', () => {
 	it('gives a rate’s numerator, denominator and interval in the metric’s own noun', () => {
-		expect(plain(basisText(rate('deflection_rate', 0.4, 312, 780, [0.365, 0.435], 0.4, 'higher')))).toBe('312 of 780 sessions, 95 % CI 37–44 %');
-		expect(plain(basisText(rate('portal_adoption_rate', 0.87, 1741, 2000, [0.86, 0.88], 0.7, 'higher')))).toBe('1,741 of 2,000 active accounts, 95 % CI 86–88 %');
+		expect(plain(basisText(rate('deflection_rate', 0.4, 312, 780, [0.365, 0.435], 0.4, 'higher')))).toBe(
+			'312 of 780 sessions, 95 % CI 37–44 %'
+		);
+		expect(plain(basisText(rate('portal_adoption_rate', 0.87, 1741, 2000, [0.86, 0.88], 0.7, 'higher')))).toBe(
+			'1,741 of 2,000 active accounts, 95 % CI 86–88 %'
+		);
 		expect(basisText(rate('deflection_rate', null, 0, 0, null, 0.4, 'higher'))).toBe('No sessions in this selection');
 	});
 
 	it('gives a mean’s count and interval, NPS’s shares, TTFV’s reach and the funnel’s cliff', () => {
 		const csat = { id: 'self_service_csat', unit: 'score' as const, details: { value: 3.72, count: 337, interval: [3.623, 3.813] } };
 		expect(plain(basisText(csat))).toBe('mean of 337 responses, 95 % CI 3.62–3.81');
-		expect(plain(basisText({ id: 'nps', unit: 'nps', details: { responses: 200, promoters: 80, detractors: 50, passives: 70 } }))).toBe('200 responses: 40 % promoters, 25 % detractors');
-		expect(plain(basisText({ id: 'ttfv_median_days', unit: 'days', details: { accounts_reached: 182, accounts: 300, p25: 5.11, p75: 15.89 } }))).toBe(
-			'182 of 300 accounts reached it; middle half 5.1–15.9 days'
+		expect(plain(basisText({ id: 'nps', unit: 'nps', details: { responses: 200, promoters: 80, detractors: 50, passives: 70 } }))).toBe(
+			'200 responses: 40 % promoters, 25 % detractors'
 		);
+		expect(
+			plain(basisText({ id: 'ttfv_median_days', unit: 'days', details: { accounts_reached: 182, accounts: 300, p25: 5.11, p75: 15.89 } }))
+		).toBe('182 of 300 accounts reached it; middle half 5.1–15.9 days');
 		const funnel = {
 			entered: 300,
 			cliff: 'Integration Connected',
@@ -97,6 +118,8 @@ describe('basis', () => {
 				{ event: 'Integration Connected', completed: 143, drop_off: 0.4325 }
 			]
 		};
-		expect(plain(basisText({ id: 'activation_cliff_step', unit: 'step', details: funnel }))).toBe('43 % of the 252 accounts past User Invited did not reach it');
+		expect(plain(basisText({ id: 'activation_cliff_step', unit: 'step', details: funnel }))).toBe(
+			'43 % of the 252 accounts past User Invited did not reach it'
+		);
 	});
 });

@@ -15,7 +15,9 @@ const T = '2024-03-15T00:00:00.000Z';
 const END = '2024-04-11T00:00:00.000Z';
 
 async function snapshot(asOf: string) {
-	const { rows } = await sql<Record<string, unknown>>`${snapshotSql(db.kysely, config, [asOf], END, await freshDerived(db.kysely, config))}`.execute(db.kysely);
+	const { rows } = await sql<
+		Record<string, unknown>
+	>`${snapshotSql(db.kysely, config, [asOf], END, await freshDerived(db.kysely, config))}`.execute(db.kysely);
 	return rows;
 }
 const withoutLabel = (rows: Record<string, unknown>[]) => rows.map(({ label_churned: _, ...r }) => r);
@@ -59,7 +61,9 @@ describe('feature snapshots', () => {
 
 	it('leaks nothing: rows dated on or after the as-of date change no feature', async () => {
 		// A ticket open at T, not yet replied to: its reply, when it comes, must not reach back.
-		await db.query(`INSERT INTO tickets (ticket_id, account_id, requester_id, created_at, subject) VALUES ('X0', 'A2', 'u3', '2024-03-14 09:00:00', 'Invite fails')`);
+		await db.query(
+			`INSERT INTO tickets (ticket_id, account_id, requester_id, created_at, subject) VALUES ('X0', 'A2', 'u3', '2024-03-14 09:00:00', 'Invite fails')`
+		);
 		await db.query(`INSERT INTO loads (file, table_name, started_at, outcome) VALUES ('x0', 'tickets', now(), 'ok')`);
 		await refreshDerived(db, config);
 		const before = withoutLabel(await snapshot(T));
@@ -75,8 +79,12 @@ describe('feature snapshots', () => {
 		await db.query(`INSERT INTO tickets (ticket_id, account_id, requester_id, created_at, first_reply_at, subject, messages, reopened) VALUES
 			('X1', 'A1', 'u1', '2024-03-20 10:00:00', '2024-03-20 11:00:00', 'Billing question', 3, true)`);
 		await db.query(`UPDATE tickets SET first_reply_at = '2024-03-16 00:00:00', solved_at = '2024-03-17 00:00:00' WHERE ticket_id = 'X0'`);
-		await db.query(`INSERT INTO kb_searches (search_id, user_id, account_id, query, timestamp, results) VALUES ('xs', 'u1', 'A1', 'sso', '2024-03-15 00:00:00', 0)`);
-		await db.query(`INSERT INTO surveys (response_id, account_id, kind, score, timestamp) VALUES ('xv', 'A1', 'csat', 1, '2024-03-15 00:00:01')`);
+		await db.query(
+			`INSERT INTO kb_searches (search_id, user_id, account_id, query, timestamp, results) VALUES ('xs', 'u1', 'A1', 'sso', '2024-03-15 00:00:00', 0)`
+		);
+		await db.query(
+			`INSERT INTO surveys (response_id, account_id, kind, score, timestamp) VALUES ('xv', 'A1', 'csat', 1, '2024-03-15 00:00:01')`
+		);
 		await db.query(`INSERT INTO users (user_id, account_id, created_at) VALUES ('u7', 'A1', '2024-03-20 00:00:00')`);
 		await db.query(`INSERT INTO loads (file, table_name, started_at, outcome) VALUES ('later', 'events', now(), 'ok')`);
 		await refreshDerived(db, config);
@@ -84,7 +92,10 @@ describe('feature snapshots', () => {
 		// The same rows do show up in a later snapshot, so the comparison above could fail.
 		const later = (await snapshot('2024-04-01T00:00:00.000Z')).find((r) => r.account_id === 'A1')!;
 		expect(later).toMatchObject({ tickets_90d: 2, csat_responses: 3, seats: 3, confusion_bursts_90d: 1 }); // csat: the fixture's two + xv
-		expect((await snapshot('2024-04-01T00:00:00.000Z')).find((r) => r.account_id === 'A2')).toMatchObject({ first_reply_hours_90d: 39, first_value_reached: 1 });
+		expect((await snapshot('2024-04-01T00:00:00.000Z')).find((r) => r.account_id === 'A2')).toMatchObject({
+			first_reply_hours_90d: 39,
+			first_value_reached: 1
+		});
 	});
 
 	it('stores snapshots in account_features and reads them back as columns', async () => {

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/lib/server/generate/generate.js';
 import { tempDir } from '../helpers.js';
 
-const textFiles = (dir: string) => fs.readdirSync(dir).filter((f) => /\.(csv|jsonl?|md)$/.test(f)).sort();
+const textFiles = (dir: string) =>
+	fs
+		.readdirSync(dir)
+		.filter((f) => /\.(csv|jsonl?|md)$/.test(f))
+		.sort();
 
 describe('adoption generate', () => {
 	it('writes byte-identical CSV and JSON files for the same seed, and different ones for another seed', async () => {

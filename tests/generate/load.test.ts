@@ -9,7 +9,10 @@ describe('a generated data set', () => {
 	it('loads file by file with zero rejected rows, in every format the generator writes', async () => {
 		const dir = tempDir();
 		await generate({ out: dir, accounts: 500, seed: 3, threads: 1 });
-		const files = fs.readdirSync(dir).filter((f) => f !== 'README.md').map((f) => path.join(dir, f));
+		const files = fs
+			.readdirSync(dir)
+			.filter((f) => f !== 'README.md')
+			.map((f) => path.join(dir, f));
 		const db = await memoryDb();
 		const results = await loadFiles(db, files);
 		for (const r of results) {

@@ -50,9 +50,19 @@ describe('CSV loading', () => {
 		expect(kept[0].load_id).toBe(r.load_id);
 		expect(kept[0].file).toBe(fixture('ingest', 'tickets.csv'));
 		expect(JSON.parse(kept[0].raw)).toMatchObject({ ticket_id: 'T2', created_at: 'not-a-date' });
-		const tickets = await db.query('SELECT ticket_id, account_id, subject, tags, messages, reopened, bot_handoff FROM tickets ORDER BY ticket_id');
+		const tickets = await db.query(
+			'SELECT ticket_id, account_id, subject, tags, messages, reopened, bot_handoff FROM tickets ORDER BY ticket_id'
+		);
 		expect(tickets).toEqual([
-			{ ticket_id: 'T1', account_id: 'A1', subject: 'SSO login\nfails', tags: ['sso', 'login'], messages: 3, reopened: false, bot_handoff: false },
+			{
+				ticket_id: 'T1',
+				account_id: 'A1',
+				subject: 'SSO login\nfails',
+				tags: ['sso', 'login'],
+				messages: 3,
+				reopened: false,
+				bot_handoff: false
+			},
 			{ ticket_id: 'T11', account_id: null, subject: 'ok', tags: null, messages: 2, reopened: true, bot_handoff: true }
 		]);
 	});
@@ -114,7 +124,12 @@ describe('files that cannot be loaded', () => {
 	const cases: [string, string[], string, RegExp][] = [
 		['a binary file', [fixture('ingest', 'binary.csv')], '', /binary\.csv: not a CSV, JSON Lines or Parquet file \(binary content\)$/],
 		['a header-only file', [fixture('ingest', 'header-only.csv')], 'accounts', /header-only\.csv: no records to load \(only a header\)$/],
-		['a file without a required column', [fixture('ingest', 'missing-column.csv')], 'accounts', /missing-column\.csv: missing required column created_at for table accounts$/],
+		[
+			'a file without a required column',
+			[fixture('ingest', 'missing-column.csv')],
+			'accounts',
+			/missing-column\.csv: missing required column created_at for table accounts$/
+		],
 		['a file not named after a table', [fixture('ingest', 'missing-column.csv')], '', /cannot tell which table this file is for/],
 		['a missing file', [fixture('ingest', 'nope.csv')], 'accounts', /nope\.csv: no such file$/]
 	];

@@ -25,22 +25,52 @@ describe('cohorts (fixture.ts; the end of the data is 10 Apr 12:00)', () => {
 			['2024-04', 1]
 		]);
 		// January: A1 on day 5 (week 0), A2 on day 40 (week 5).
-		expect(cells(m.cohorts[0])).toEqual([[0.5, 2], [0.5, 2], [0.5, 2], [0.5, 2], [0.5, 2], [1, 2]]);
+		expect(cells(m.cohorts[0])).toEqual([
+			[0.5, 2],
+			[0.5, 2],
+			[0.5, 2],
+			[0.5, 2],
+			[0.5, 2],
+			[1, 2]
+		]);
 		// March: A3 (1 Mar) and A4 (20 Mar) both in week 0; A4's week 3 ends 17 Apr and A3's week 5 ends
 		// 12 Apr, both after the data: they drop out of those cells rather than count as not activated.
-		expect(cells(m.cohorts[1])).toEqual([[1, 2], [1, 2], [1, 2], [1, 1], [1, 1], [null, 0]]);
+		expect(cells(m.cohorts[1])).toEqual([
+			[1, 2],
+			[1, 2],
+			[1, 2],
+			[1, 1],
+			[1, 1],
+			[null, 0]
+		]);
 		// April: A5 (1 Apr) has week 0 only (ends 8 Apr), without first value; later weeks are unknown.
-		expect(cells(m.cohorts[2])).toEqual([[0, 1], [null, 0], [null, 0], [null, 0], [null, 0], [null, 0]]);
+		expect(cells(m.cohorts[2])).toEqual([
+			[0, 1],
+			[null, 0],
+			[null, 0],
+			[null, 0],
+			[null, 0],
+			[null, 0]
+		]);
 	});
 
 	it('retention: any event in week n since signup', async () => {
 		const m = await cohortMatrix(await ctx(), 'retention', 2);
 		// A1 week 0 (1–7 Jan): signup, invite, integration, workflow; A2 week 0: signup. Week 1: neither.
-		expect(cells(m.cohorts[0])).toEqual([[1, 2], [0, 2]]);
+		expect(cells(m.cohorts[0])).toEqual([
+			[1, 2],
+			[0, 2]
+		]);
 		// A3 week 0: signup, integration, invite; week 1 (8–14 Mar): nothing (its next event is on 20 Mar).
 		// A4 week 0: signup, invite, integration, page views on 25 Mar (day 5); week 1 (27 Mar–2 Apr): nothing.
-		expect(cells(m.cohorts[1])).toEqual([[1, 2], [0, 2]]);
-		expect(cells(m.cohorts[2])).toEqual([[0, 1], [null, 0]]);
+		expect(cells(m.cohorts[1])).toEqual([
+			[1, 2],
+			[0, 2]
+		]);
+		expect(cells(m.cohorts[2])).toEqual([
+			[0, 1],
+			[null, 0]
+		]);
 	});
 
 	it('TTFV distribution per cohort', async () => {

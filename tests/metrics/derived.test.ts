@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const values = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !['timings_ms', 'range', 'filters'].includes(k)));
+const values = (r: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(r).filter(([k]) => !['timings_ms', 'range', 'filters'].includes(k)));
 
 describe('derived tables', () => {
 	it('give every metric exactly what computing from the raw data gives', async () => {
@@ -25,14 +26,23 @@ describe('derived tables', () => {
 		const rawPro = await computeMetrics(db.kysely, config, { plan: 'pro', from: '2024-03-01' }, undefined, { trend: 'week' });
 		// Portal adoption reads whole weeks from the weekly rollup and part weeks from the days: ranges that start
 		// and end mid-week, span under a week, or start on a Monday must count the same accounts.
-		const ranges = [{ from: '2024-03-01', to: '2024-03-27' }, { from: '2024-03-05', to: '2024-03-08' }, { from: '2024-03-04', to: '2024-03-31' }, { to: '2024-03-10' }];
-		const rawRanges = await Promise.all(ranges.map((r) => computeMetrics(db.kysely, config, r, ['portal_adoption_rate'], { trend: 'week' })));
+		const ranges = [
+			{ from: '2024-03-01', to: '2024-03-27' },
+			{ from: '2024-03-05', to: '2024-03-08' },
+			{ from: '2024-03-04', to: '2024-03-31' },
+			{ to: '2024-03-10' }
+		];
+		const rawRanges = await Promise.all(
+			ranges.map((r) => computeMetrics(db.kysely, config, r, ['portal_adoption_rate'], { trend: 'week' }))
+		);
 		expect(await freshDerived(db.kysely, config)).toEqual(new Set());
 		const timings = await refreshDerived(db, config);
 		expect(timings.map((t) => t.name)).toEqual(DERIVED.map((d) => d.name));
 		expect(await freshDerived(db.kysely, config)).toEqual(new Set(DERIVED.map((d) => d.name)));
 		expect(values(await computeMetrics(db.kysely, config, {}))).toEqual(values(raw));
-		expect(values(await computeMetrics(db.kysely, config, { plan: 'pro', from: '2024-03-01' }, undefined, { trend: 'week' }))).toEqual(values(rawPro));
+		expect(values(await computeMetrics(db.kysely, config, { plan: 'pro', from: '2024-03-01' }, undefined, { trend: 'week' }))).toEqual(
+			values(rawPro)
+		);
 		for (const [k, r] of ranges.entries()) {
 			expect(values(await computeMetrics(db.kysely, config, r, ['portal_adoption_rate'], { trend: 'week' }))).toEqual(values(rawRanges[k]));
 		}
@@ -56,7 +66,9 @@ describe('derived tables', () => {
 		expect(await freshDerived(db.kysely, shortWindow)).toEqual(new Set());
 		const fromRaw = await computeMetrics(db.kysely, shortWindow, {}, ['activation_cliff_step']);
 		expect(viaKeyEvents.details.activation_cliff_step).toEqual(fromRaw.details.activation_cliff_step);
-		expect(fromRaw.details.activation_cliff_step).not.toEqual((await computeMetrics(db.kysely, config, {}, ['activation_cliff_step'])).details.activation_cliff_step);
+		expect(fromRaw.details.activation_cliff_step).not.toEqual(
+			(await computeMetrics(db.kysely, config, {}, ['activation_cliff_step'])).details.activation_cliff_step
+		);
 		expect(await freshDerived(db.kysely, config)).toEqual(new Set());
 	});
 });

@@ -40,7 +40,9 @@ describe('lists people act on (fixture.ts)', () => {
 
 	it('accounts with confusion bursts, repeating automations, missed first value', async () => {
 		expect(await list('confusion_accounts')).toEqual([expect.objectContaining({ account_id: 'A4', bursts: 1, pages: ['/settings/sso'] })]);
-		expect(await list('repeat_automations')).toEqual([expect.objectContaining({ account_id: 'A1', automation: 'validate_credentials', repeats: 1 })]);
+		expect(await list('repeat_automations')).toEqual([
+			expect.objectContaining({ account_id: 'A1', automation: 'validate_credentials', repeats: 1 })
+		]);
 		// A2 reached first value after 40 days; A1 and A3 in time; A4 and A5 signed up too recently to judge.
 		expect((await list('missed_first_value')).map((r) => r.account_id)).toEqual(['A2']);
 		expect(await list('missed_first_value', { plan: 'pro' })).toEqual([]);

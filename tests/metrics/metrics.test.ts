@@ -84,7 +84,9 @@ describe('metrics on the hand-made fixture (see fixture.ts)', () => {
 		// T1, T2, T3 (T9 is deleted). Messages 4 and 2 (T3 unknown) → 3. Reopened: T1 of T1, T2 (T3 unknown) → 0.5.
 		// First reply 2 h (T1) and 1 h (T2) → median 1.5 h; solved after 26 h and 5 h → median 15.5 h.
 		const m = await metrics();
-		expect([m.ticket_volume, m.messages_per_ticket, m.reopen_rate, m.first_reply_hours, m.resolution_hours]).toEqual([3, 3, 0.5, 1.5, 15.5]);
+		expect([m.ticket_volume, m.messages_per_ticket, m.reopen_rate, m.first_reply_hours, m.resolution_hours]).toEqual([
+			3, 3, 0.5, 1.5, 15.5
+		]);
 		expect(m.bot_handoff_reopen_rate).toBe(0); // T2, the only handoff, was not reopened
 	});
 

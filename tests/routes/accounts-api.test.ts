@@ -39,7 +39,8 @@ afterAll(() => {
 	fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const call = (query: string) => (GET as unknown as (e: { url: URL }) => Promise<Response>)({ url: new URL(`http://localhost/api/accounts${query}`) });
+const call = (query: string) =>
+	(GET as unknown as (e: { url: URL }) => Promise<Response>)({ url: new URL(`http://localhost/api/accounts${query}`) });
 
 async function status400(query: string): Promise<string> {
 	try {
@@ -54,7 +55,15 @@ async function status400(query: string): Promise<string> {
 describe('GET /api/accounts', () => {
 	it('lists the latest run riskiest first, with the account, its renewal and drivers', async () => {
 		const body = await (await call('')).json();
-		expect(body).toMatchObject({ as_of: '2024-04-01T00:00:00.000Z', model: 'churn', version: 'v1', total: 4, limit: 50, offset: 0, filters: {} });
+		expect(body).toMatchObject({
+			as_of: '2024-04-01T00:00:00.000Z',
+			model: 'churn',
+			version: 'v1',
+			total: 4,
+			limit: 50,
+			offset: 0,
+			filters: {}
+		});
 		expect(body.rows.map((r: { account_id: string }) => r.account_id)).toEqual(['A1', 'A3', 'A2', 'A4']);
 		expect(body.rows[0]).toMatchObject({
 			rank: 1,
@@ -109,9 +118,13 @@ describe('GET /api/accounts', () => {
 		expect(res.headers.get('content-type')).toMatch(/text\/csv/);
 		expect(res.headers.get('content-disposition')).toContain('accounts.csv');
 		const lines = (await res.text()).trim().split('\n');
-		expect(lines[0]).toBe('rank,account_id,name,plan,segment,region,arr,csm,renewal_date,days_to_renewal,risk_band,churn_probability,risk_percentile,health,sentiment,drivers,as_of,model_version');
+		expect(lines[0]).toBe(
+			'rank,account_id,name,plan,segment,region,arr,csm,renewal_date,days_to_renewal,risk_band,churn_probability,risk_percentile,health,sentiment,drivers,as_of,model_version'
+		);
 		expect(lines).toHaveLength(2);
-		expect(lines[1]).toBe('1,A1,Acme,pro,enterprise,EMEA,120000,Dana,2024-06-30,90,high,0.4,1,12,-55,No first value yet; Usage down 40 %,2024-04-01,v1');
+		expect(lines[1]).toBe(
+			'1,A1,Acme,pro,enterprise,EMEA,120000,Dana,2024-06-30,90,high,0.4,1,12,-55,No first value yet; Usage down 40 %,2024-04-01,v1'
+		);
 		const all = (await (await call('?format=csv')).text()).trim().split('\n');
 		expect(all).toHaveLength(5);
 		expect(all[3]).toMatch(/^3,A2,"Beta, Inc",/);

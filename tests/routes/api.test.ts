@@ -83,7 +83,10 @@ describe('GET /api/rejected', () => {
 	});
 
 	it('rejects malformed parameters with a 400 that names them', async () => {
-		await expect(failure(() => call(getRejected, '/api/rejected?load=abc'))).resolves.toMatchObject({ status: 400, message: expect.stringContaining("'load'") });
+		await expect(failure(() => call(getRejected, '/api/rejected?load=abc'))).resolves.toMatchObject({
+			status: 400,
+			message: expect.stringContaining("'load'")
+		});
 		await expect(failure(() => call(getRejected, '/api/rejected?limit=0'))).resolves.toMatchObject({ status: 400 });
 		await expect(failure(() => call(getRejected, '/api/rejected?limit=5000'))).resolves.toMatchObject({ status: 400 });
 		await expect(failure(() => call(getRejected, '/api/rejected?offset=-1'))).resolves.toMatchObject({ status: 400 });
@@ -109,7 +112,10 @@ describe('an unavailable database', () => {
 			await i.connect();
 			console.log('ready');
 			setInterval(() => {}, 1000);`;
-		const holder: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', script, db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+		const holder: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', script, db], {
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'inherit']
+		});
 		try {
 			await new Promise<void>((resolve, reject) => {
 				holder.stdout?.on('data', (b: Buffer) => b.toString().includes('ready') && resolve());

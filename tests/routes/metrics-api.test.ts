@@ -21,7 +21,8 @@ afterAll(() => {
 	else process.env.ADOPTION_DB = saved;
 });
 
-const call = (query: string) => (GET as unknown as (e: { url: URL }) => Promise<Response>)({ url: new URL(`http://localhost/api/metrics${query}`) });
+const call = (query: string) =>
+	(GET as unknown as (e: { url: URL }) => Promise<Response>)({ url: new URL(`http://localhost/api/metrics${query}`) });
 
 const callOne = (id: string, query: string) =>
 	(GET_ONE as unknown as (e: { url: URL; params: { id: string } }) => Promise<Response>)({
@@ -55,7 +56,9 @@ describe('GET /api/metrics', () => {
 		const lines = (await res.text()).trim().split('\n');
 		expect(lines[0]).toBe('metric,label,unit,value,numerator,denominator,interval_low,interval_high,from,to,filters');
 		expect(lines).toHaveLength(3);
-		expect(lines[1]).toMatch(/^deflection_rate,Ticket deflection rate,rate,0\.8,4,5,0\.37\d*,0\.96\d*,2024-03-01T00:00:00.000Z,2024-05-01T00:00:00.000Z,from=2024-03-01;to=2024-04-30$/);
+		expect(lines[1]).toMatch(
+			/^deflection_rate,Ticket deflection rate,rate,0\.8,4,5,0\.37\d*,0\.96\d*,2024-03-01T00:00:00.000Z,2024-05-01T00:00:00.000Z,from=2024-03-01;to=2024-04-30$/
+		);
 		expect(lines[2]).toMatch(/^nps,Net promoter score,nps,-100,,,,/); // only n4 (a 6) falls in March–April
 	});
 
@@ -84,7 +87,11 @@ describe('GET /api/metrics/<id>', () => {
 		const text = await (await callOne('deflection_rate', '?by=plan&format=csv')).text();
 		const lines = text.trim().split('\n');
 		expect(lines[0]).toBe('group,deflection_rate,numerator,denominator,interval_low,interval_high');
-		expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['enterprise,1,1,1', 'pro,0.6666666666666666,2,3', 'starter,1,1,1']);
+		expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+			'enterprise,1,1,1',
+			'pro,0.6666666666666666,2,3',
+			'starter,1,1,1'
+		]);
 	});
 
 	it('answers 404 for an unknown metric and 400 for bad grouping', async () => {

@@ -25,7 +25,10 @@ export const load: PageServerLoad = async ({ url }) => {
 			const { key, message } = parsed.error;
 			return { ...base, options, error: `${FILTER_LABELS[key]}: ${message} (got '${values[key]}').`, summary: null, list: null };
 		}
-		const [summary, list] = await Promise.all([scores.summary(run.as_of, parsed.filters), scores.list(run.as_of, parsed.filters, { limit: WORKLIST_PAGE_SIZE, offset })]);
+		const [summary, list] = await Promise.all([
+			scores.summary(run.as_of, parsed.filters),
+			scores.list(run.as_of, parsed.filters, { limit: WORKLIST_PAGE_SIZE, offset })
+		]);
 		return { ...base, options, error: null, summary, list };
 	});
 };

@@ -2,7 +2,8 @@ import { parseFilters as parseFilterValues, type Filters } from '$lib/server/met
 import { FILTER_LABELS, filterValues, type FilterKey, type FilterValues } from './query.js';
 
 /** A request's filters: the raw values (to show back), and either the validated filters or what is wrong. */
-export type ParsedFilters = { values: FilterValues; filters: Filters; error: null } | { values: FilterValues; filters: null; error: string };
+export type ParsedFilters =
+	{ values: FilterValues; filters: Filters; error: null } | { values: FilterValues; filters: null; error: string };
 
 /**
  * Validates the page's filter parameters with the metrics' own schema. A bad value is not an error page:

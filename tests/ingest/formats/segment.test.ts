@@ -21,7 +21,9 @@ async function load(name: string): Promise<FileResult> {
 const counts = (r: FileResult) => ({ accepted: r.accepted, updated: r.updated, skipped: r.skipped, rejected: r.rejected });
 
 async function events() {
-	return db.query(`SELECT event_id, user_id, account_id, event, timestamp, page, properties::VARCHAR AS properties, anonymous FROM events ORDER BY event_id`);
+	return db.query(
+		`SELECT event_id, user_id, account_id, event, timestamp, page, properties::VARCHAR AS properties, anonymous FROM events ORDER BY event_id`
+	);
 }
 
 describe('Segment calls, one per line', () => {
@@ -39,15 +41,60 @@ describe('Segment calls, one per line', () => {
 		]);
 		expect(await events()).toEqual([
 			// No account in the call: the user's group call (line 1) gives it.
-			{ event_id: 'm1', user_id: 'u1', account_id: 'acc-1', event: 'Report Created', timestamp: '2024-01-02T10:00:00.000Z', page: null, properties: '{"report":"weekly"}', anonymous: false },
+			{
+				event_id: 'm1',
+				user_id: 'u1',
+				account_id: 'acc-1',
+				event: 'Report Created',
+				timestamp: '2024-01-02T10:00:00.000Z',
+				page: null,
+				properties: '{"report":"weekly"}',
+				anonymous: false
+			},
 			// A page call: Page Viewed, path from properties, the page name kept in properties.
-			{ event_id: 'm2', user_id: 'u1', account_id: 'acc-1', event: 'Page Viewed', timestamp: '2024-01-02T10:05:00.000Z', page: '/pricing', properties: '{"path":"/pricing","title":"Pricing","name":"Pricing"}', anonymous: false },
+			{
+				event_id: 'm2',
+				user_id: 'u1',
+				account_id: 'acc-1',
+				event: 'Page Viewed',
+				timestamp: '2024-01-02T10:05:00.000Z',
+				page: '/pricing',
+				properties: '{"path":"/pricing","title":"Pricing","name":"Pricing"}',
+				anonymous: false
+			},
 			// Anonymous: anonymousId as the user, page from context.page.path, the +02:00 offset honoured.
-			{ event_id: 'm3', user_id: 'anon-1', account_id: null, event: 'Page Viewed', timestamp: '2024-01-02T09:00:00.000Z', page: '/docs/start', properties: null, anonymous: true },
+			{
+				event_id: 'm3',
+				user_id: 'anon-1',
+				account_id: null,
+				event: 'Page Viewed',
+				timestamp: '2024-01-02T09:00:00.000Z',
+				page: '/docs/start',
+				properties: null,
+				anonymous: true
+			},
 			// originalTimestamp when there is no timestamp (sentAt ignored); account from properties.account_id.
-			{ event_id: 'm4', user_id: 'u2', account_id: 'acc-1', event: 'Signed Up', timestamp: '2024-01-03T08:00:00.000Z', page: null, properties: '{"account_id":"acc-1"}', anonymous: false },
+			{
+				event_id: 'm4',
+				user_id: 'u2',
+				account_id: 'acc-1',
+				event: 'Signed Up',
+				timestamp: '2024-01-03T08:00:00.000Z',
+				page: null,
+				properties: '{"account_id":"acc-1"}',
+				anonymous: false
+			},
 			// receivedAt as the last fallback; u2 has no group call, so no account.
-			{ event_id: 'm5', user_id: 'u2', account_id: null, event: 'Invited Teammate', timestamp: '2024-01-03T09:00:00.000Z', page: null, properties: null, anonymous: false }
+			{
+				event_id: 'm5',
+				user_id: 'u2',
+				account_id: null,
+				event: 'Invited Teammate',
+				timestamp: '2024-01-03T09:00:00.000Z',
+				page: null,
+				properties: null,
+				anonymous: false
+			}
 		]);
 	});
 
@@ -60,7 +107,15 @@ describe('Segment calls, one per line', () => {
 		});
 		// `Created At` (a key with a space) is createdAt; website reduced to its domain; unknown traits ignored.
 		expect(await db.query('SELECT account_id, name, domain, plan, segment, arr, created_at FROM accounts')).toEqual([
-			{ account_id: 'acc-1', name: 'Acme', domain: 'acme.com', plan: 'pro', segment: null, arr: 120000, created_at: '2023-05-01T00:00:00.000Z' }
+			{
+				account_id: 'acc-1',
+				name: 'Acme',
+				domain: 'acme.com',
+				plan: 'pro',
+				segment: null,
+				arr: 120000,
+				created_at: '2023-05-01T00:00:00.000Z'
+			}
 		]);
 		expect(await db.query('SELECT * FROM users')).toEqual([
 			{ user_id: 'u1', account_id: 'acc-1', email: 'ann@acme.com', role: 'admin', created_at: '2023-06-01T00:00:00.000Z' }
@@ -103,7 +158,9 @@ describe('Segment calls, one per line', () => {
 			users: { accepted: 1, updated: 1, skipped: 0, rejected: 0 }
 		});
 		expect(r.rejects).toEqual([{ line: 3, field: 'account_id', reason: 'required: value missing' }]);
-		expect(await db.query(`SELECT table_name, line FROM rejected_rows WHERE load_id = ${r.load_id}`)).toEqual([{ table_name: 'accounts', line: 3 }]);
+		expect(await db.query(`SELECT table_name, line FROM rejected_rows WHERE load_id = ${r.load_id}`)).toEqual([
+			{ table_name: 'accounts', line: 3 }
+		]);
 		// Trait keys in any case; no createdAt trait, so the call's timestamp.
 		expect(await db.query(`SELECT account_id, name, plan, arr, csm, created_at FROM accounts WHERE account_id = 'acc-5'`)).toEqual([
 			{ account_id: 'acc-5', name: 'Epsilon', plan: 'enterprise', arr: 50000.5, csm: 'Dee', created_at: '2024-01-10T09:30:00.000Z' }
@@ -135,8 +192,19 @@ describe('Segment batch wrappers', () => {
 			{ event_id: 'b4', user_id: 'u4', account_id: 'acc-1', event: 'Other Account', page: null }
 		]);
 		// `plan name` is another trait than `plan`; created_at falls back to the group call's timestamp.
-		expect(await db.query(`SELECT account_id, name, domain, plan, segment, region, csm, created_at FROM accounts WHERE account_id = 'acc-2'`)).toEqual([
-			{ account_id: 'acc-2', name: 'Beta Corp', domain: 'beta.io', plan: 'starter', segment: 'smb', region: 'EU', csm: 'Carla', created_at: '2024-02-01T07:00:00.000Z' }
+		expect(
+			await db.query(`SELECT account_id, name, domain, plan, segment, region, csm, created_at FROM accounts WHERE account_id = 'acc-2'`)
+		).toEqual([
+			{
+				account_id: 'acc-2',
+				name: 'Beta Corp',
+				domain: 'beta.io',
+				plan: 'starter',
+				segment: 'smb',
+				region: 'EU',
+				csm: 'Carla',
+				created_at: '2024-02-01T07:00:00.000Z'
+			}
 		]);
 	});
 
@@ -145,7 +213,16 @@ describe('Segment batch wrappers', () => {
 		expect(counts(r)).toEqual({ accepted: 1, updated: 0, skipped: 1, rejected: 1 });
 		expect(r.rejects).toEqual([{ line: 1, field: 'batch[1].properties', reason: `type: '"not an object"' is not a JSON object` }]);
 		expect(await events()).toEqual([
-			{ event_id: 's1', user_id: 'u9', account_id: null, event: 'Screen Viewed', timestamp: '2024-05-01T10:00:00.000Z', page: null, properties: '{"tab":"billing","name":"Settings"}', anonymous: false }
+			{
+				event_id: 's1',
+				user_id: 'u9',
+				account_id: null,
+				event: 'Screen Viewed',
+				timestamp: '2024-05-01T10:00:00.000Z',
+				page: null,
+				properties: '{"tab":"billing","name":"Settings"}',
+				anonymous: false
+			}
 		]);
 	});
 });

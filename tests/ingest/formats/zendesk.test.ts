@@ -74,17 +74,69 @@ describe('Zendesk tickets', () => {
 		expect(r.rejects).toEqual([{ line: 4, field: 'account_id', reason: "reference: unknown account '3600000000003' (not in accounts)" }]);
 		expect(await tickets()).toEqual([
 			// Requester by email (case-insensitive), organization by external_id.
-			{ ticket_id: '1000000000001', account_id: 'acc-1', requester_id: 'u1', created_at: '2024-03-01T10:00:00.000Z', updated_at: '2024-03-02T10:00:00.000Z',
-			  status: 'open', priority: null, channel: 'web', channel_raw: 'web_form', subject: 'Cannot export', tags: ['billing', 'urgent'], ...noMetrics, deleted: false },
+			{
+				ticket_id: '1000000000001',
+				account_id: 'acc-1',
+				requester_id: 'u1',
+				created_at: '2024-03-01T10:00:00.000Z',
+				updated_at: '2024-03-02T10:00:00.000Z',
+				status: 'open',
+				priority: null,
+				channel: 'web',
+				channel_raw: 'web_form',
+				subject: 'Cannot export',
+				tags: ['billing', 'urgent'],
+				...noMetrics,
+				deleted: false
+			},
 			// Requester already a product user id; organization by domain (BETA.io = www.beta.io).
-			{ ticket_id: '1000000000002', account_id: 'acc-2', requester_id: 'u2', created_at: '2024-03-01T11:00:00.000Z', updated_at: '2024-03-03T09:30:00.000Z',
-			  status: 'pending', priority: 'high', channel: 'phone', channel_raw: 'voice', subject: 'Phone call', tags: [], ...noMetrics, deleted: false },
+			{
+				ticket_id: '1000000000002',
+				account_id: 'acc-2',
+				requester_id: 'u2',
+				created_at: '2024-03-01T11:00:00.000Z',
+				updated_at: '2024-03-03T09:30:00.000Z',
+				status: 'pending',
+				priority: 'high',
+				channel: 'phone',
+				channel_raw: 'voice',
+				subject: 'Phone call',
+				tags: [],
+				...noMetrics,
+				deleted: false
+			},
 			// A requester who is no product user keeps the Zendesk id; no organization, no account.
-			{ ticket_id: '1000000000003', account_id: null, requester_id: '9100000000002', created_at: '2024-03-02T08:00:00.000Z', updated_at: '2024-03-02T08:05:00.000Z',
-			  status: 'new', priority: null, channel: 'bot', channel_raw: 'answer_bot', subject: 'Bot question', tags: null, ...noMetrics, deleted: false },
+			{
+				ticket_id: '1000000000003',
+				account_id: null,
+				requester_id: '9100000000002',
+				created_at: '2024-03-02T08:00:00.000Z',
+				updated_at: '2024-03-02T08:05:00.000Z',
+				status: 'new',
+				priority: null,
+				channel: 'bot',
+				channel_raw: 'answer_bot',
+				subject: 'Bot question',
+				tags: null,
+				...noMetrics,
+				deleted: false
+			},
 			// An organization id that is an account id is used as it is; an unlisted channel is other.
-			{ ticket_id: '1000000000006', account_id: 'acc-3', requester_id: '9100000000003', created_at: '2024-03-03T10:00:00.000Z', updated_at: '2024-03-03T12:00:00.000Z',
-			  status: 'solved', priority: 'normal', channel: 'other', channel_raw: 'twitter', subject: 'Tweet', tags: ['social'], ...noMetrics, deleted: false }
+			{
+				ticket_id: '1000000000006',
+				account_id: 'acc-3',
+				requester_id: '9100000000003',
+				created_at: '2024-03-03T10:00:00.000Z',
+				updated_at: '2024-03-03T12:00:00.000Z',
+				status: 'solved',
+				priority: 'normal',
+				channel: 'other',
+				channel_raw: 'twitter',
+				subject: 'Tweet',
+				tags: ['social'],
+				...noMetrics,
+				deleted: false
+			}
 		]);
 	});
 
@@ -92,8 +144,26 @@ describe('Zendesk tickets', () => {
 		const r = await loadAfterBase('tickets-list.json');
 		expect(r.derived).toEqual({ surveys: { accepted: 2, updated: 0, skipped: 2, rejected: 0 } });
 		expect(await db.query('SELECT * FROM surveys ORDER BY response_id')).toEqual([
-			{ response_id: '5000000000001', account_id: 'acc-1', user_id: 'u1', ticket_id: '1000000000001', kind: 'csat', score: 5, context: 'agent', timestamp: '2024-03-02T10:00:00.000Z' },
-			{ response_id: '5000000000002', account_id: 'acc-2', user_id: 'u2', ticket_id: '1000000000002', kind: 'csat', score: 1, context: 'agent', timestamp: '2024-03-03T09:30:00.000Z' }
+			{
+				response_id: '5000000000001',
+				account_id: 'acc-1',
+				user_id: 'u1',
+				ticket_id: '1000000000001',
+				kind: 'csat',
+				score: 5,
+				context: 'agent',
+				timestamp: '2024-03-02T10:00:00.000Z'
+			},
+			{
+				response_id: '5000000000002',
+				account_id: 'acc-2',
+				user_id: 'u2',
+				ticket_id: '1000000000002',
+				kind: 'csat',
+				score: 1,
+				context: 'agent',
+				timestamp: '2024-03-03T09:30:00.000Z'
+			}
 		]);
 	});
 
@@ -127,14 +197,37 @@ describe('Zendesk tickets', () => {
 		expect(counts(r)).toEqual({ accepted: 1, updated: 2, skipped: 1, rejected: 0 });
 		// The same good rating on a later version keeps its timestamp.
 		expect(r.derived).toEqual({ surveys: { accepted: 0, updated: 0, skipped: 1, rejected: 0 } });
-		expect(await ticket('1000000000001')).toMatchObject({ status: 'solved', priority: 'urgent', subject: 'Cannot export (fixed)', tags: ['billing'], updated_at: '2024-03-06T10:00:00.000Z' });
+		expect(await ticket('1000000000001')).toMatchObject({
+			status: 'solved',
+			priority: 'urgent',
+			subject: 'Cannot export (fixed)',
+			tags: ['billing'],
+			updated_at: '2024-03-06T10:00:00.000Z'
+		});
 		// Deleted, every other column as it was (the export's null subject erases nothing).
 		expect(await ticket('1000000000002')).toEqual({
-			ticket_id: '1000000000002', account_id: 'acc-2', requester_id: 'u2', created_at: '2024-03-01T11:00:00.000Z', updated_at: '2024-03-06T11:00:00.000Z',
-			status: 'pending', priority: 'high', channel: 'phone', channel_raw: 'voice', subject: 'Phone call', tags: [], ...noMetrics, deleted: true
+			ticket_id: '1000000000002',
+			account_id: 'acc-2',
+			requester_id: 'u2',
+			created_at: '2024-03-01T11:00:00.000Z',
+			updated_at: '2024-03-06T11:00:00.000Z',
+			status: 'pending',
+			priority: 'high',
+			channel: 'phone',
+			channel_raw: 'voice',
+			subject: 'Phone call',
+			tags: [],
+			...noMetrics,
+			deleted: true
 		});
 		// The latest version of a ticket listed twice.
-		expect(await ticket('1000000000007')).toMatchObject({ status: 'open', subject: 'Chat v2', channel: 'chat', channel_raw: 'native_messaging', updated_at: '2024-03-05T09:00:00.000Z' });
+		expect(await ticket('1000000000007')).toMatchObject({
+			status: 'open',
+			subject: 'Chat v2',
+			channel: 'chat',
+			channel_raw: 'native_messaging',
+			updated_at: '2024-03-05T09:00:00.000Z'
+		});
 
 		// Again: everything skipped; the older list export does not undelete or roll back.
 		const [again] = await load('tickets-incremental.json');
@@ -149,12 +242,40 @@ describe('Zendesk tickets', () => {
 		const r = await loadAfterBase('tickets-pages.jsonl');
 		expect(counts(r)).toEqual({ accepted: 2, updated: 0, skipped: 0, rejected: 1 });
 		// The 3rd record of the file, the first of the second page.
-		expect(r.rejects).toEqual([{ line: 3, field: 'status', reason: "value set: 'archived' is not one of new, open, pending, hold, solved, closed" }]);
+		expect(r.rejects).toEqual([
+			{ line: 3, field: 'status', reason: "value set: 'archived' is not one of new, open, pending, hold, solved, closed" }
+		]);
 		expect(await tickets()).toEqual([
-			{ ticket_id: '1000000000021', account_id: null, requester_id: 'u1', created_at: '2024-04-01T08:00:00.000Z', updated_at: '2024-04-01T08:00:00.000Z',
-			  status: 'open', priority: null, channel: 'email', channel_raw: 'email', subject: null, tags: null, ...noMetrics, deleted: false },
-			{ ticket_id: '1000000000022', account_id: null, requester_id: 'u1', created_at: '2024-04-01T09:00:00.000Z', updated_at: '2024-04-01T09:00:00.000Z',
-			  status: 'hold', priority: null, channel: 'web', channel_raw: 'web_widget', subject: null, tags: null, ...noMetrics, deleted: false }
+			{
+				ticket_id: '1000000000021',
+				account_id: null,
+				requester_id: 'u1',
+				created_at: '2024-04-01T08:00:00.000Z',
+				updated_at: '2024-04-01T08:00:00.000Z',
+				status: 'open',
+				priority: null,
+				channel: 'email',
+				channel_raw: 'email',
+				subject: null,
+				tags: null,
+				...noMetrics,
+				deleted: false
+			},
+			{
+				ticket_id: '1000000000022',
+				account_id: null,
+				requester_id: 'u1',
+				created_at: '2024-04-01T09:00:00.000Z',
+				updated_at: '2024-04-01T09:00:00.000Z',
+				status: 'hold',
+				priority: null,
+				channel: 'web',
+				channel_raw: 'web_widget',
+				subject: null,
+				tags: null,
+				...noMetrics,
+				deleted: false
+			}
 		]);
 	});
 
@@ -166,7 +287,13 @@ describe('Zendesk tickets', () => {
 			{ line: 3, field: null, reason: 'malformed: not valid JSON, or not a Zendesk ticket' },
 			{ line: 4, field: 'status', reason: "value set: 'on fire' is not one of new, open, pending, hold, solved, closed" }
 		]);
-		expect(await ticket('1000000000008')).toMatchObject({ account_id: 'acc-1', requester_id: 'u1', channel: 'api', channel_raw: 'api', tags: ['api'] });
+		expect(await ticket('1000000000008')).toMatchObject({
+			account_id: 'acc-1',
+			requester_id: 'u1',
+			channel: 'api',
+			channel_raw: 'api',
+			tags: ['api']
+		});
 	});
 });
 
@@ -180,7 +307,12 @@ describe('Zendesk ticket metrics', () => {
 			{ line: 3, field: 'ticket_id', reason: "reference: unknown ticket '1999999999999' (not in tickets; load the tickets first)" }
 		]);
 		// created_at 10:00 + 90 calendar minutes; replies 3 + the opening message.
-		expect(await ticket('1000000000001')).toMatchObject({ first_reply_at: '2024-03-01T11:30:00.000Z', solved_at: '2024-03-05T12:00:00.000Z', reopened: true, messages: 4 });
+		expect(await ticket('1000000000001')).toMatchObject({
+			first_reply_at: '2024-03-01T11:30:00.000Z',
+			solved_at: '2024-03-05T12:00:00.000Z',
+			reopened: true,
+			messages: 4
+		});
 		expect(await ticket('1000000000003')).toMatchObject({ first_reply_at: null, solved_at: null, reopened: false, messages: 1 });
 		expect(await db.query(`SELECT count(*) AS n FROM tickets WHERE ticket_id = '1999999999999'`)).toEqual([{ n: 0 }]);
 
@@ -188,7 +320,12 @@ describe('Zendesk ticket metrics', () => {
 		const [inc] = await load('tickets-incremental.json');
 		expect(inc.updated).toBe(2);
 		expect(await ticket('1000000000001')).toMatchObject({
-			subject: 'Cannot export (fixed)', status: 'solved', first_reply_at: '2024-03-01T11:30:00.000Z', solved_at: '2024-03-05T12:00:00.000Z', reopened: true, messages: 4
+			subject: 'Cannot export (fixed)',
+			status: 'solved',
+			first_reply_at: '2024-03-01T11:30:00.000Z',
+			solved_at: '2024-03-05T12:00:00.000Z',
+			reopened: true,
+			messages: 4
 		});
 
 		const [again] = await load('ticket-metrics.json');

@@ -59,7 +59,10 @@ export function dotSize(count: number, largest: number): number {
  * follow the dots) are clipped. Empty bins are left out; the chart is empty when every bin is.
  */
 export function calibrationOptions(bins: CalibrationBinInput[]): ChartSpec {
-	const used = bins.filter((b): b is CalibrationBinInput & { mean_predicted: number; observed_rate: number } => b.count > 0 && b.mean_predicted !== null && b.observed_rate !== null);
+	const used = bins.filter(
+		(b): b is CalibrationBinInput & { mean_predicted: number; observed_rate: number } =>
+			b.count > 0 && b.mean_predicted !== null && b.observed_rate !== null
+	);
 	const { max, step } = calibrationExtent(used);
 	const largest = Math.max(0, ...used.map((b) => b.count));
 	const axis = (name: string, nameGap: number) => ({
@@ -143,7 +146,9 @@ export function calibrationOptions(bins: CalibrationBinInput[]): ChartSpec {
 					const item = p as { seriesName?: string; dataIndex?: number };
 					const b = item.seriesName === observed.name ? used[item.dataIndex ?? -1] : undefined;
 					if (!b) return '';
-					const ci = b.interval ? ` (95${NBSP}% interval ${pct.format(b.interval[0] * 100)}–${pct.format(b.interval[1] * 100)}${NBSP}%)` : '';
+					const ci = b.interval
+						? ` (95${NBSP}% interval ${pct.format(b.interval[0] * 100)}–${pct.format(b.interval[1] * 100)}${NBSP}%)`
+						: '';
 					return [
 						`<strong>Predicted ${pct.format(b.from * 100)}–${pct.format(b.to * 100)}${NBSP}%</strong>`,
 						`${formatNumber(b.count)} ${b.count === 1 ? 'account' : 'accounts'}`,

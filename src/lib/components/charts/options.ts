@@ -9,7 +9,16 @@ import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import type { TrendPoint } from '../kpi/kpi.js';
-import { formatAxis, formatInterval, formatNumber, formatTarget, formatValue, SCORE_SCALES, type Direction, type Unit } from '../kpi/units.js';
+import {
+	formatAxis,
+	formatInterval,
+	formatNumber,
+	formatTarget,
+	formatValue,
+	SCORE_SCALES,
+	type Direction,
+	type Unit
+} from '../kpi/units.js';
 
 /** The option types the registered charts and components accept (see `echarts.ts`). */
 export type ChartOptions = ComposeOption<
@@ -60,7 +69,10 @@ export function fillPeriods(points: TrendPoint[], grain: 'day' | 'week' | 'month
 		const key = d.toISOString().slice(0, 10);
 		if (key > last) break;
 		out.push(byGroup.get(key) ?? { group: key, value: null });
-		d = grain === 'month' ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)) : new Date(d.getTime() + (grain === 'day' ? DAY : 7 * DAY));
+		d =
+			grain === 'month'
+				? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
+				: new Date(d.getTime() + (grain === 'day' ? DAY : 7 * DAY));
 	}
 	return out;
 }
@@ -78,7 +90,12 @@ export function niceStep(span: number, ticks = 4): number {
  * The value axis' range: the values and the target, padded, on round ticks; rates stay within 0–100 %,
  * scores within their scale (1–5, 1–7) when it is given, and only NPS goes below zero.
  */
-export function valueExtent(values: number[], unit: Unit, target: number | null = null, scale?: number): { min: number; max: number; interval: number } {
+export function valueExtent(
+	values: number[],
+	unit: Unit,
+	target: number | null = null,
+	scale?: number
+): { min: number; max: number; interval: number } {
 	const all = target === null ? values : [...values, target];
 	let lo = Math.min(...all);
 	let hi = Math.max(...all);
@@ -103,7 +120,8 @@ export function isolatedPoints(points: TrendPoint[]): Set<number> {
 	return new Set(points.flatMap((_, i) => (has(i) && !has(i - 1) && !has(i + 1) ? [i] : [])));
 }
 
-const numbers = (points: TrendPoint[]) => points.map((p) => p.value).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+const numbers = (points: TrendPoint[]) =>
+	points.map((p) => p.value).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 
 /** A target as a dashed horizontal line with its goal as the label. */
 function targetLine(target: number, unit: Unit, direction: Direction, id: string | undefined, showLabel: boolean): MarkLineComponentOption {
@@ -146,7 +164,10 @@ export interface TrendInput {
 /** Tooltip HTML for one period: its date, value, and what the value is made of. */
 function periodTooltip(p: TrendPoint | undefined, input: TrendInput, grainWord: string): string {
 	if (!p) return '';
-	const lines = [`<strong>${[grainWord, periodLabel(p.group)].filter(Boolean).join(' ')}</strong>`, `${input.name ? `${input.name}: ` : ''}${formatValue(p.value, input.unit, input.id)}`];
+	const lines = [
+		`<strong>${[grainWord, periodLabel(p.group)].filter(Boolean).join(' ')}</strong>`,
+		`${input.name ? `${input.name}: ` : ''}${formatValue(p.value, input.unit, input.id)}`
+	];
 	const ci = p.low != null && p.high != null ? formatInterval([p.low, p.high], input.unit) : null;
 	const basis = [p.n != null ? `n = ${formatNumber(p.n)}` : null, ci ? `95\u00a0% CI ${ci}` : null].filter(Boolean).join(', ');
 	if (basis) lines.push(`<span style="color:${COLORS.muted}">${basis}</span>`);
@@ -197,7 +218,16 @@ export function trendOptions(points: TrendPoint[], input: TrendInput): ChartSpec
 	if (band) {
 		// The band is two stacked invisible lines: the lower end, then the width, shaded down to the first.
 		series.push(
-			{ name: '95 % CI low', type: 'line', stack: 'ci', data: filled.map((p) => p.low ?? null), lineStyle: { opacity: 0 }, symbol: 'none', silent: true, tooltip: { show: false } },
+			{
+				name: '95 % CI low',
+				type: 'line',
+				stack: 'ci',
+				data: filled.map((p) => p.low ?? null),
+				lineStyle: { opacity: 0 },
+				symbol: 'none',
+				silent: true,
+				tooltip: { show: false }
+			},
 			{
 				name: '95 % CI',
 				type: 'line',
@@ -370,8 +400,15 @@ export function barOptions(input: BarInput): ChartSpec {
 			animation: false,
 			textStyle: { fontFamily: FONT },
 			grid: { left: 8, right: 12, top: 36, bottom: input.highlightTag && hi !== null ? 20 : 8, containLabel: true },
-			legend: input.series.length > 1 ? { top: 0, right: 0, itemWidth: 12, itemHeight: 10, textStyle: { color: COLORS.muted, fontSize: 12 } } : { show: false },
-			tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? formatValue(v, input.unit) : '—') },
+			legend:
+				input.series.length > 1
+					? { top: 0, right: 0, itemWidth: 12, itemHeight: 10, textStyle: { color: COLORS.muted, fontSize: 12 } }
+					: { show: false },
+			tooltip: {
+				trigger: 'axis',
+				axisPointer: { type: 'shadow' },
+				valueFormatter: (v: unknown) => (typeof v === 'number' ? formatValue(v, input.unit) : '—')
+			},
 			xAxis: {
 				type: 'category',
 				data: input.categories,
@@ -387,7 +424,10 @@ export function barOptions(input: BarInput): ChartSpec {
 						if (index !== hi) return lines.join('\n');
 						return [...lines.map((l) => `{hi|${l}}`), ...(input.highlightTag ? [`{tag|${input.highlightTag}}`] : [])].join('\n');
 					},
-					rich: { hi: { color: hiColor, fontWeight: 'bold', fontSize: 12, lineHeight: 15 }, tag: { color: hiColor, fontSize: 11, lineHeight: 15 } }
+					rich: {
+						hi: { color: hiColor, fontWeight: 'bold', fontSize: 12, lineHeight: 15 },
+						tag: { color: hiColor, fontSize: 11, lineHeight: 15 }
+					}
 				}
 			},
 			yAxis: {
@@ -405,14 +445,22 @@ export function wrapLabel(label: string, max = 14): string[] {
 	if (label.length <= max || !label.includes(' ')) return [label];
 	const mid = label.length / 2;
 	let best = -1;
-	for (let i = label.indexOf(' '); i !== -1; i = label.indexOf(' ', i + 1)) if (best === -1 || Math.abs(i - mid) < Math.abs(best - mid)) best = i;
+	for (let i = label.indexOf(' '); i !== -1; i = label.indexOf(' ', i + 1))
+		if (best === -1 || Math.abs(i - mid) < Math.abs(best - mid)) best = i;
 	return [label.slice(0, best), label.slice(best + 1)];
 }
 
 /** The activation funnel as the metric's details carry it (see `metrics/funnel.ts`). */
 export interface FunnelData {
 	entered: number;
-	steps: { step: number; event: string; completed: number; conversion: { value: number | null }; in_progress: number; drop_off: number | null }[];
+	steps: {
+		step: number;
+		event: string;
+		completed: number;
+		conversion: { value: number | null };
+		in_progress: number;
+		drop_off: number | null;
+	}[];
 	cliff: string | null;
 }
 

@@ -126,9 +126,11 @@ export function basisText(m: Pick<MetricSummary, 'id' | 'unit' | 'details'>): st
 	}
 	const k = num(d.numerator);
 	const n = num(d.denominator);
-	if (k !== null && n !== null) return n === 0 ? `No ${noun ?? 'rows'} in this selection` : withCi(`${formatNumber(k)} of ${formatNumber(n)}${noun ? ` ${noun}` : ''}`);
+	if (k !== null && n !== null)
+		return n === 0 ? `No ${noun ?? 'rows'} in this selection` : withCi(`${formatNumber(k)} of ${formatNumber(n)}${noun ? ` ${noun}` : ''}`);
 	const count = num(d.count);
-	if (count !== null) return count === 0 ? `No ${noun ?? 'rows'} in this selection` : withCi(`mean of ${formatNumber(count)}${noun ? ` ${noun}` : ''}`);
+	if (count !== null)
+		return count === 0 ? `No ${noun ?? 'rows'} in this selection` : withCi(`mean of ${formatNumber(count)}${noun ? ` ${noun}` : ''}`);
 	return '';
 }
 

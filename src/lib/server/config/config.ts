@@ -4,7 +4,13 @@ import { z } from 'zod';
 /** Default milestone checklists (see `milestones`). */
 const DEFAULT_MILESTONES = [
 	{ level: 1 as const, name: 'Team invited', event: 'User Invited', kind: 'commitment' as const },
-	{ level: 1 as const, name: 'Integration connected', event: 'Integration Connected', kind: 'technical' as const, revokedBy: 'Integration Version Outdated' },
+	{
+		level: 1 as const,
+		name: 'Integration connected',
+		event: 'Integration Connected',
+		kind: 'technical' as const,
+		revokedBy: 'Integration Version Outdated'
+	},
 	{ level: 2 as const, name: 'First workflow', event: 'Workflow Triggered', kind: 'technical' as const },
 	{ level: 2 as const, name: 'Dashboard created', event: 'Dashboard Created', kind: 'commitment' as const },
 	{ level: 2 as const, name: 'Report shared', event: 'Report Shared', kind: 'commitment' as const },
@@ -59,7 +65,12 @@ export const configSchema = z
 			})
 			.strict()
 			.default({
-				steps: [{ event: 'Account Created' }, { event: 'User Invited' }, { event: 'Integration Connected' }, { event: 'Workflow Triggered' }],
+				steps: [
+					{ event: 'Account Created' },
+					{ event: 'User Invited' },
+					{ event: 'Integration Connected' },
+					{ event: 'Workflow Triggered' }
+				],
 				windowDays: 90
 			}),
 		/**
@@ -83,7 +94,9 @@ export const configSchema = z
 			.default(DEFAULT_MILESTONES),
 		/** Ticket topics: a ticket takes the first topic whose tag it carries, else whose keyword is in its subject. */
 		topics: z
-			.array(z.object({ topic: z.string().min(1), tags: z.array(z.string()).default([]), keywords: z.array(z.string()).default([]) }).strict())
+			.array(
+				z.object({ topic: z.string().min(1), tags: z.array(z.string()).default([]), keywords: z.array(z.string()).default([]) }).strict()
+			)
 			.default(DEFAULT_TOPICS),
 		/** Events whose presence in a week makes an account retained that week (empty: any event). */
 		retentionEvents: z.array(event).default([]),
@@ -132,7 +145,11 @@ export const configSchema = z
 		health: z
 			.object({
 				weights: z
-					.object({ risk: z.number().min(0).default(0.5), adoption: z.number().min(0).default(0.3), sentiment: z.number().min(0).default(0.2) })
+					.object({
+						risk: z.number().min(0).default(0.5),
+						adoption: z.number().min(0).default(0.3),
+						sentiment: z.number().min(0).default(0.2)
+					})
 					.strict()
 					.refine((w) => w.risk + w.adoption + w.sentiment > 0, 'at least one weight must be above 0')
 					.default({ risk: 0.5, adoption: 0.3, sentiment: 0.2 })

@@ -12,7 +12,7 @@ export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise
 		db = await openDatabase(path, { readOnly: true });
 	} catch (err) {
 		const msg = (err as Error).message;
-		if (/lock/i.test(msg)) throw new Error(`the database ${path} is busy (a load is running); reload in a moment`);
+		if (/lock/i.test(msg)) throw new Error(`the database ${path} is busy (a load is running); reload in a moment`, { cause: err });
 		throw err;
 	}
 	try {

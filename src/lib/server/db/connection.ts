@@ -43,11 +43,7 @@ export interface Database {
 }
 
 /** Runs SQL on a connection and converts the rows once (see `values.ts`). */
-export async function runQuery<T = Record<string, unknown>>(
-	conn: DuckDBConnection,
-	sql: string,
-	params: unknown[] = []
-): Promise<T[]> {
+export async function runQuery<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params: unknown[] = []): Promise<T[]> {
 	const reader = await conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
 	return reader.getRowObjects().map((row) => rowToJs(row) as T);
 }
@@ -68,7 +64,7 @@ export async function openDatabase(dbPath: string = resolveDbPath(), options: Op
 		instance = await DuckDBInstance.create(dbPath, config);
 	} catch (err) {
 		const msg = (err as Error).message.split('\n')[0];
-		throw new Error(`cannot open database ${dbPath}: ${msg}`);
+		throw new Error(`cannot open database ${dbPath}: ${msg}`, { cause: err });
 	}
 	const main = await instance.connect();
 	// ICU (built in) must be loaded before the time zone can be set, so this cannot go in `config`.

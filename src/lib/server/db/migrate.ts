@@ -39,7 +39,7 @@ export async function migrate(conn: DuckDBConnection, upTo: number = LATEST_VERS
 			for (const stmt of m.up) await conn.run(stmt);
 			await conn.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
 		} catch (err) {
-			throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message.split('\n')[0]}`);
+			throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
 		}
 		applied.push(m.version);
 	}

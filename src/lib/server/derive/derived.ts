@@ -21,12 +21,7 @@ export const BOT_EVENTS = ['Bot Conversation Started', 'Bot Answer Flagged'];
 /** Every event name the config's first value, funnel and milestones look at, and the bot events. */
 export function keyEventNames(config: Config): string[] {
 	return [
-		...new Set([
-			...BOT_EVENTS,
-			...config.firstValueEvents,
-			...config.funnel.steps.map((s) => s.event),
-			...milestoneEventNames(config)
-		])
+		...new Set([...BOT_EVENTS, ...config.firstValueEvents, ...config.funnel.steps.map((s) => s.event), ...milestoneEventNames(config)])
 	].sort();
 }
 
@@ -189,7 +184,17 @@ export const accountWeeksTable: DerivedTable = {
 };
 
 /** Every derived table, in build order. */
-export const DERIVED: readonly DerivedTable[] = [sessionsTable, keyEventsTable, firstValueTable, funnelTable, milestoneLevelsTable, confusionTable, automationTable, accountDaysTable, accountWeeksTable];
+export const DERIVED: readonly DerivedTable[] = [
+	sessionsTable,
+	keyEventsTable,
+	firstValueTable,
+	funnelTable,
+	milestoneLevelsTable,
+	confusionTable,
+	automationTable,
+	accountDaysTable,
+	accountWeeksTable
+];
 
 /** The derived tables usable now: built from this config, after the latest successful load. */
 export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<Set<string>> {

@@ -53,7 +53,10 @@ export const NUMERIC_FEATURES = [
 
 /** The column name of a topic's ticket count: `tickets_90d_` + the topic in lower snake case. */
 export function topicColumn(topic: string): string {
-	return `tickets_90d_${topic.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+	return `tickets_90d_${topic
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '_')
+		.replace(/^_|_$/g, '')}`;
 }
 
 /** Every numeric feature column for this config: the fixed ones, then one ticket count per topic (and `Other`). */
@@ -91,7 +94,9 @@ export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[],
 		sql` UNION ALL `
 	);
 	const topics = [...config.topics.map((t) => t.topic), 'Other'];
-	const topicCounts = topics.map((t) => sql`count(*) FILTER (WHERE topic = ${t} AND t.created_at >= s.as_of - ${days(90)}) AS ${sql.ref(topicColumn(t))}`);
+	const topicCounts = topics.map(
+		(t) => sql`count(*) FILTER (WHERE topic = ${t} AND t.created_at >= s.as_of - ${days(90)}) AS ${sql.ref(topicColumn(t))}`
+	);
 	const fvDays = config.windows.firstValueDays;
 	// The derived-or-raw helpers read only the config and the fresh derived tables from a context.
 	const any: MetricContext = { db, config, filters: {}, range: { from: null, to: asOfs[0], end_of_data: end }, derived };

@@ -34,13 +34,18 @@ export async function saveSnapshots(db: Database, config: Config, asOfs: string[
 	const conn = await db.connect();
 	try {
 		const wanted = ['as_of', 'account_id', ...CATEGORICAL_FEATURES, ...featureColumns(config), 'label_churned'];
-		const have = (await runQuery<{ column_name: string }>(conn, `SELECT column_name FROM information_schema.columns WHERE table_name = '${FEATURES_TABLE}' ORDER BY ordinal_position`)).map((r) => r.column_name);
+		const have = (
+			await runQuery<{ column_name: string }>(
+				conn,
+				`SELECT column_name FROM information_schema.columns WHERE table_name = '${FEATURES_TABLE}' ORDER BY ordinal_position`
+			)
+		).map((r) => r.column_name);
 		await conn.run('BEGIN TRANSACTION');
 		try {
 			if (have.join() !== wanted.join()) {
 				await conn.run(`CREATE OR REPLACE TABLE ${FEATURES_TABLE} AS ${compiled.sql}`, params);
 			} else {
-						await conn.run(`DELETE FROM ${FEATURES_TABLE} WHERE as_of IN (${datesSql(asOfs)})`);
+				await conn.run(`DELETE FROM ${FEATURES_TABLE} WHERE as_of IN (${datesSql(asOfs)})`);
 				await conn.run(`INSERT INTO ${FEATURES_TABLE} ${compiled.sql}`, params);
 			}
 			await conn.run('COMMIT');

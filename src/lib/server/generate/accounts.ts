@@ -2,10 +2,82 @@ import { lit } from '../ingest/sql.js';
 import { CHURN, CSMS, FUNNEL, HISTORY_DAYS, PLANS, REGIONS, SEGMENTS, SOURCES } from './model.js';
 import { choose, list } from './sql.js';
 
-const ADJECTIVES = ['North', 'Blue', 'Bright', 'Silver', 'Quantum', 'Summit', 'Harbor', 'Cedar', 'Atlas', 'Nimbus', 'Vertex', 'Maple', 'Iron', 'Lumen', 'Orbit', 'Pioneer'];
-const NOUNS = ['Analytics', 'Labs', 'Logistics', 'Health', 'Foods', 'Systems', 'Retail', 'Capital', 'Media', 'Robotics', 'Energy', 'Travel', 'Studios', 'Networks', 'Bank', 'Works'];
-const FIRST = ['ana', 'ben', 'chloe', 'dev', 'emma', 'felix', 'grace', 'hugo', 'isla', 'jon', 'kai', 'lena', 'milo', 'nora', 'omar', 'paula', 'quinn', 'rosa', 'sam', 'tara'];
-const LAST = ['smith', 'garcia', 'chen', 'muller', 'rossi', 'kim', 'novak', 'silva', 'haddad', 'ito', 'jones', 'khan', 'larsen', 'moreau', 'nagy', 'obi'];
+const ADJECTIVES = [
+	'North',
+	'Blue',
+	'Bright',
+	'Silver',
+	'Quantum',
+	'Summit',
+	'Harbor',
+	'Cedar',
+	'Atlas',
+	'Nimbus',
+	'Vertex',
+	'Maple',
+	'Iron',
+	'Lumen',
+	'Orbit',
+	'Pioneer'
+];
+const NOUNS = [
+	'Analytics',
+	'Labs',
+	'Logistics',
+	'Health',
+	'Foods',
+	'Systems',
+	'Retail',
+	'Capital',
+	'Media',
+	'Robotics',
+	'Energy',
+	'Travel',
+	'Studios',
+	'Networks',
+	'Bank',
+	'Works'
+];
+const FIRST = [
+	'ana',
+	'ben',
+	'chloe',
+	'dev',
+	'emma',
+	'felix',
+	'grace',
+	'hugo',
+	'isla',
+	'jon',
+	'kai',
+	'lena',
+	'milo',
+	'nora',
+	'omar',
+	'paula',
+	'quinn',
+	'rosa',
+	'sam',
+	'tara'
+];
+const LAST = [
+	'smith',
+	'garcia',
+	'chen',
+	'muller',
+	'rossi',
+	'kim',
+	'novak',
+	'silva',
+	'haddad',
+	'ito',
+	'jones',
+	'khan',
+	'larsen',
+	'moreau',
+	'nagy',
+	'obi'
+];
 
 /** Index into a list literal with a uniform draw. */
 const pickFrom = (values: readonly string[], u: string) => `${list(values)}[1 + floor(${u} * ${values.length})::INTEGER]`;
@@ -15,20 +87,33 @@ const pickFrom = (values: readonly string[], u: string) => `${list(values)}[1 + 
  * engagement, friction, effort, search_failure, satisfaction), its planted funnel times and its churn.
  */
 export function accountsSql(accounts: number, asOf: string): string[] {
-	const planArm = choose('u_plan', PLANS.map((p) => [p.plan, p.share]));
+	const planArm = choose(
+		'u_plan',
+		PLANS.map((p) => [p.plan, p.share])
+	);
 	const segmentArm = `CASE plan ${PLANS.map(
-		(p) => `WHEN '${p.plan}' THEN ${choose('u_seg', Object.entries(SEGMENTS).map(([s, v]) => [s, v.byPlan[p.plan] + 1e-9]))}`
+		(p) =>
+			`WHEN '${p.plan}' THEN ${choose(
+				'u_seg',
+				Object.entries(SEGMENTS).map(([s, v]) => [s, v.byPlan[p.plan] + 1e-9])
+			)}`
 	).join(' ')} END`;
 	const arrMedian = `CASE plan ${PLANS.map((p) => `WHEN '${p.plan}' THEN ${p.arrMedian}`).join(' ')} END`;
-	const arrFactor = `CASE segment ${Object.entries(SEGMENTS).map(([s, v]) => `WHEN '${s}' THEN ${v.arrFactor}`).join(' ')} END`;
-	const usersMedian = `CASE segment ${Object.entries(SEGMENTS).map(([s, v]) => `WHEN '${s}' THEN ${v.usersMedian}`).join(' ')} END`;
+	const arrFactor = `CASE segment ${Object.entries(SEGMENTS)
+		.map(([s, v]) => `WHEN '${s}' THEN ${v.arrFactor}`)
+		.join(' ')} END`;
+	const usersMedian = `CASE segment ${Object.entries(SEGMENTS)
+		.map(([s, v]) => `WHEN '${s}' THEN ${v.usersMedian}`)
+		.join(' ')} END`;
 	const offset = `CASE region ${REGIONS.map((r) => `WHEN '${r.region}' THEN ${r.utcOffsetHours}`).join(' ')} END`;
 	const csmArm = `CASE region ${REGIONS.map((r) => {
 		const names = CSMS.filter((c) => c.region === r.region).map((c) => c.csm);
 		return `WHEN '${r.region}' THEN ${pickFrom(names, 'u_csm')}`;
 	}).join(' ')} END`;
 	const manager = `CASE csm ${CSMS.map((c) => `WHEN ${lit(c.csm)} THEN ${lit(c.manager)}`).join(' ')} END`;
-	const planEffect = `CASE plan ${Object.entries(CHURN.plan).map(([p, e]) => `WHEN '${p}' THEN ${e}`).join(' ')} END`;
+	const planEffect = `CASE plan ${Object.entries(CHURN.plan)
+		.map(([p, e]) => `WHEN '${p}' THEN ${e}`)
+		.join(' ')} END`;
 	const asOfTs = `TIMESTAMP '${asOf} 00:00:00'`;
 	return [
 		`CREATE OR REPLACE TABLE g_accounts AS
@@ -43,7 +128,10 @@ export function accountsSql(accounts: number, asOf: string): string[] {
 				rnd(i, 'name1') AS u_n1, rnd(i, 'name2') AS u_n2
 			FROM range(1, ${accounts + 1}) t(i)
 		), p AS (
-			SELECT *, ${planArm} AS plan, ${choose('u_region', REGIONS.map((r) => [r.region, r.share]))} AS region FROM b
+			SELECT *, ${planArm} AS plan, ${choose(
+				'u_region',
+				REGIONS.map((r) => [r.region, r.share])
+			)} AS region FROM b
 		), s AS (
 			SELECT *, ${segmentArm} AS segment FROM p
 		), a AS (
@@ -100,7 +188,11 @@ export function accountsSql(accounts: number, asOf: string): string[] {
 		)
 		SELECT i, account_id, k, printf('U%06d-%03d', i, k) AS user_id,
 			${pickFrom(FIRST, 'u_f')} AS first_name, ${pickFrom(LAST, 'u_l')} AS last_name,
-			CASE WHEN k = 1 THEN 'admin' ELSE ${choose('u_role', [['member', 0.75], ['admin', 0.1], ['viewer', 0.15]])} END AS role,
+			CASE WHEN k = 1 THEN 'admin' ELSE ${choose('u_role', [
+				['member', 0.75],
+				['admin', 0.1],
+				['viewer', 0.15]
+			])} END AS role,
 			CASE WHEN k = 1 THEN account_created
 			     WHEN k = 2 AND invited THEN invite_at + INTERVAL 2 HOUR
 			     ELSE (CASE WHEN invited THEN invite_at ELSE account_created END) + INTERVAL 1 MINUTE * floor(u_t * 120 * 1440) END AS created_at,

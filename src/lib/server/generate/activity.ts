@@ -5,11 +5,24 @@ import { choose, list } from './sql.js';
 const HOLIDAYS = ['01-01', '05-01', '07-04', '11-27', '12-24', '12-25', '12-26', '12-31'];
 
 const PAGES: [string, number][] = [
-	['/dashboard', 0.3], ['/reports', 0.15], ['/workflows', 0.12], ['/integrations', 0.1], ['/settings', 0.08],
-	['/users', 0.07], ['/settings/sso', 0.05], ['/integrations/salesforce/config', 0.05], ['/billing/invoices', 0.04], ['/api-keys', 0.04]
+	['/dashboard', 0.3],
+	['/reports', 0.15],
+	['/workflows', 0.12],
+	['/integrations', 0.1],
+	['/settings', 0.08],
+	['/users', 0.07],
+	['/settings/sso', 0.05],
+	['/integrations/salesforce/config', 0.05],
+	['/billing/invoices', 0.04],
+	['/api-keys', 0.04]
 ];
 const EVENTS: [string, number][] = [
-	['Page Viewed', 0.45], ['Feature Used', 0.2], ['Record Created', 0.12], ['Report Viewed', 0.1], ['Dashboard Viewed', 0.08], ['Export Downloaded', 0.05]
+	['Page Viewed', 0.45],
+	['Feature Used', 0.2],
+	['Record Created', 0.12],
+	['Report Viewed', 0.1],
+	['Dashboard Viewed', 0.08],
+	['Export Downloaded', 0.05]
 ];
 const INTEGRATIONS = ['salesforce', 'hubspot', 'zendesk', 'slack'];
 const AUTOMATIONS = ['resend_invite', 'validate_credentials', 'rotate_api_key'];

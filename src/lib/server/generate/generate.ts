@@ -54,7 +54,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 		throw new Error(`--accounts must be a whole number from ${MIN_ACCOUNTS} to ${MAX_ACCOUNTS.toLocaleString('en-US')}, not ${accounts}`);
 	}
 	if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, not ${seed}`);
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`--as-of must be a date YYYY-MM-DD, not '${asOf}'`);
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))
+		throw new Error(`--as-of must be a date YYYY-MM-DD, not '${asOf}'`);
 
 	const spill = fs.mkdtempSync(path.join(os.tmpdir(), 'adoption-generate-'));
 	const config: Record<string, string> = { temp_directory: spill, memory_limit: '6GB' };

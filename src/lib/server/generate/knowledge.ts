@@ -2,7 +2,20 @@ import { lit } from '../ingest/sql.js';
 import { FEATURE_AREAS, HISTORY_DAYS, KB, RELEASES } from './model.js';
 import { list } from './sql.js';
 
-const TITLES = ['Set up', 'Troubleshoot', 'Fix errors in', 'Configure', 'Limits of', 'Migrate', 'Secure', 'Automate', 'Monitor', 'Share', 'Clean up', 'Get started with'];
+const TITLES = [
+	'Set up',
+	'Troubleshoot',
+	'Fix errors in',
+	'Configure',
+	'Limits of',
+	'Migrate',
+	'Secure',
+	'Automate',
+	'Monitor',
+	'Share',
+	'Clean up',
+	'Get started with'
+];
 const SECTIONS = ['Symptoms', 'Why it happens', 'Fix', 'Verify', 'Escalate'];
 
 /**

@@ -153,18 +153,73 @@ export const SUPPORT = {
 
 /** Support topics: share of direct tickets, subject templates (keywords the taxonomy matches), feature area. */
 export const TOPICS = [
-	{ topic: 'integration', share: 0.22, area: 'integrations', subjects: ['Salesforce integration not syncing', 'Integration connection fails with 401', 'HubSpot sync is missing records'] },
-	{ topic: 'sso', share: 0.12, area: 'sso', subjects: ['SSO login loops back to sign-in', 'Okta SAML assertion rejected', 'Cannot enforce SSO for all users'] },
-	{ topic: 'billing', share: 0.12, area: 'billing', subjects: ['Invoice shows wrong amount', 'Update billing contact', 'Charged twice this month'] },
-	{ topic: 'api', share: 0.1, area: 'api', subjects: ['API returns 429 rate limit', 'API key stopped working', 'Webhook payload missing fields'] },
-	{ topic: 'permissions', share: 0.1, area: 'permissions', subjects: ['User cannot see shared dashboard', 'Role permissions not applied', 'Need admin access transferred'] },
-	{ topic: 'performance', share: 0.08, area: 'reporting', subjects: ['Reports load very slowly', 'Dashboard times out', 'Export takes hours'] },
-	{ topic: 'data import', share: 0.1, area: 'data-import', subjects: ['CSV import fails on row 1200', 'Import mapped columns wrong', 'Duplicate records after import'] },
-	{ topic: 'notifications', share: 0.08, area: 'notifications', subjects: ['Not receiving email alerts', 'Too many notifications', 'Slack notifications stopped'] },
-	{ topic: 'workflows', share: 0.08, area: 'workflows', subjects: ['Workflow did not trigger', 'Workflow runs twice', 'Cannot edit workflow step'] }
+	{
+		topic: 'integration',
+		share: 0.22,
+		area: 'integrations',
+		subjects: ['Salesforce integration not syncing', 'Integration connection fails with 401', 'HubSpot sync is missing records']
+	},
+	{
+		topic: 'sso',
+		share: 0.12,
+		area: 'sso',
+		subjects: ['SSO login loops back to sign-in', 'Okta SAML assertion rejected', 'Cannot enforce SSO for all users']
+	},
+	{
+		topic: 'billing',
+		share: 0.12,
+		area: 'billing',
+		subjects: ['Invoice shows wrong amount', 'Update billing contact', 'Charged twice this month']
+	},
+	{
+		topic: 'api',
+		share: 0.1,
+		area: 'api',
+		subjects: ['API returns 429 rate limit', 'API key stopped working', 'Webhook payload missing fields']
+	},
+	{
+		topic: 'permissions',
+		share: 0.1,
+		area: 'permissions',
+		subjects: ['User cannot see shared dashboard', 'Role permissions not applied', 'Need admin access transferred']
+	},
+	{
+		topic: 'performance',
+		share: 0.08,
+		area: 'reporting',
+		subjects: ['Reports load very slowly', 'Dashboard times out', 'Export takes hours']
+	},
+	{
+		topic: 'data import',
+		share: 0.1,
+		area: 'data-import',
+		subjects: ['CSV import fails on row 1200', 'Import mapped columns wrong', 'Duplicate records after import']
+	},
+	{
+		topic: 'notifications',
+		share: 0.08,
+		area: 'notifications',
+		subjects: ['Not receiving email alerts', 'Too many notifications', 'Slack notifications stopped']
+	},
+	{
+		topic: 'workflows',
+		share: 0.08,
+		area: 'workflows',
+		subjects: ['Workflow did not trigger', 'Workflow runs twice', 'Cannot edit workflow step']
+	}
 ] as const;
 
-export const FEATURE_AREAS = ['integrations', 'sso', 'billing', 'api', 'permissions', 'reporting', 'data-import', 'notifications', 'workflows'] as const;
+export const FEATURE_AREAS = [
+	'integrations',
+	'sso',
+	'billing',
+	'api',
+	'permissions',
+	'reporting',
+	'data-import',
+	'notifications',
+	'workflows'
+] as const;
 
 /** KB search queries by feature area; `zero` ones never find an article (the recurring zero-result queries). */
 export const QUERIES: { q: string; area: string; zero?: boolean }[] = [
@@ -198,7 +253,12 @@ export const QUERIES: { q: string; area: string; zero?: boolean }[] = [
 ];
 
 /** Knowledge base: articles per feature area, share without owner, share missing a section. */
-export const KB = { articlesPerArea: 12, noOwner: 0.12, incomplete: 0.25, owners: ['Ana Silva', 'Ben Ortiz', 'Chloe Park', 'Dev Patel'] } as const;
+export const KB = {
+	articlesPerArea: 12,
+	noOwner: 0.12,
+	incomplete: 0.25,
+	owners: ['Ana Silva', 'Ben Ortiz', 'Chloe Park', 'Dev Patel']
+} as const;
 
 /** Releases: about two a month, each touching one feature area. */
 export const RELEASES = { everyDays: 15, uiChange: 0.4 } as const;

@@ -4,7 +4,6 @@ import { businessTime } from './activity.js';
 
 const normalQueries = QUERIES.filter((q) => !q.zero);
 const zeroQueries = QUERIES.filter((q) => q.zero);
-const TAG = (topic: string) => topic.replace(' ', '_');
 
 /** SQL: the article id of the `n`-th article (0-based) of feature area index `a` (1-based). */
 export const articleId = (a: string, n: string) => `printf('KB-%04d', (${a} - 1) * ${KB.articlesPerArea} + ${n} + 1)`;
@@ -17,7 +16,10 @@ const areaIndex = (area: string) => `list_position(${list(FEATURE_AREAS)}, ${are
  */
 export function selfServiceSql(asOf: string): string[] {
 	const asOfTs = `TIMESTAMP '${asOf} 00:00:00'`;
-	const topicArm = choose('u_topic', TOPICS.map((t) => [t.topic, t.share]));
+	const topicArm = choose(
+		'u_topic',
+		TOPICS.map((t) => [t.topic, t.share])
+	);
 	const areaOf = `CASE topic ${TOPICS.map((t) => `WHEN '${t.topic}' THEN '${t.area}'`).join(' ')} END`;
 	// Normal queries of the session's area; the zero-result ones are shared by all.
 	const normalOf = `CASE area ${FEATURE_AREAS.map((a) => {
@@ -40,7 +42,11 @@ export function selfServiceSql(asOf: string): string[] {
 		FROM s`,
 		`CREATE OR REPLACE TABLE g_activities AS
 		SELECT s.*, j, start_at + INTERVAL 1 SECOND * (j * (60 + floor(300 * rnd2(session_id, j, 'gap')))) AS act_at,
-			${choose("rnd2(session_id, j, 'kind')", [['search', 0.5], ['article', 0.3], ['bot', 0.2]])} AS kind,
+			${choose("rnd2(session_id, j, 'kind')", [
+				['search', 0.5],
+				['article', 0.3],
+				['bot', 0.2]
+			])} AS kind,
 			rnd2(session_id, j, 'zero') < ${SELF_SERVICE.zeroResultShare} * exp(0.4 * search_failure) AS zero,
 			rnd2(session_id, j, 'click') < ${SELF_SERVICE.clickShare} AS clicks,
 			rnd2(session_id, j, 'query') AS u_q, floor(${KB.articlesPerArea} * rnd2(session_id, j, 'article'))::INTEGER AS article_n,
@@ -93,19 +99,37 @@ export function supportSql(asOf: string): string[] {
 		WITH esc AS (
 			SELECT i, account_id, 't' || session_id AS ticket_key, user_id AS requester_id, topic,
 				end_at + INTERVAL 1 MINUTE * floor(5 + 1200 * pow(rnd(session_id, 'esc_t'), 2)) AS created_at,
-				CASE WHEN has_bot AND rnd(session_id, 'handoff') < 0.7 THEN 'bot' ELSE ${choose("rnd(session_id, 'channel')", [['web', 0.55], ['email', 0.25], ['chat', 0.2]])} END AS channel,
+				CASE WHEN has_bot AND rnd(session_id, 'handoff') < 0.7 THEN 'bot' ELSE ${choose("rnd(session_id, 'channel')", [
+					['web', 0.55],
+					['email', 0.25],
+					['chat', 0.2]
+				])} END AS channel,
 				active_until
 			FROM g_sessions WHERE escalates
 		), direct AS (
 			SELECT d.i, d.account_id, printf('t%06d-%04d-%d', d.i, d.day_no, k) AS ticket_key,
 				printf('U%06d-%03d', d.i, 1 + floor(rnd3(d.i, d.day_no, k, 'requester') * d.n_users)::INTEGER) AS requester_id,
-				${choose('rnd3(d.i, d.day_no, k, \'topic\')', TOPICS.map((t) => [t.topic, t.share]))} AS topic,
+				${choose(
+					"rnd3(d.i, d.day_no, k, 'topic')",
+					TOPICS.map((t) => [t.topic, t.share])
+				)} AS topic,
 				${businessTime('d.day', "rnd3(d.i, d.day_no, k, 'time')", 'd')} AS created_at,
-				${choose("rnd3(d.i, d.day_no, k, 'channel')", [['web', 0.4], ['email', 0.35], ['chat', 0.15], ['phone', 0.05], ['api', 0.05]])} AS channel,
+				${choose("rnd3(d.i, d.day_no, k, 'channel')", [
+					['web', 0.4],
+					['email', 0.35],
+					['chat', 0.15],
+					['phone', 0.05],
+					['api', 0.05]
+				])} AS channel,
 				d.active_until
 			FROM g_days d, LATERAL (SELECT unnest(range(rcount(${SUPPORT.directBase} * pow(d.n_users, 0.6) * exp(0.45 * d.friction) * d.factor, rnorm2(d.i, d.day_no, 'n_tickets')))) AS k)
 		), t AS (
-			SELECT *, ${choose("rnd(ticket_key, 'priority')", [['low', 0.2], ['normal', 0.55], ['high', 0.2], ['urgent', 0.05]])} AS priority,
+			SELECT *, ${choose("rnd(ticket_key, 'priority')", [
+				['low', 0.2],
+				['normal', 0.55],
+				['high', 0.2],
+				['urgent', 0.05]
+			])} AS priority,
 				rnd(ticket_key, 'reopen') < ${reopenShare} AS reopened,
 				2 + least(10, floor(-ln(rnd(ticket_key, 'messages')) * 1.5))::INTEGER AS base_messages,
 				rnorm(ticket_key, 'reply') AS z_reply, rnorm(ticket_key, 'solve') AS z_solve
@@ -127,7 +151,11 @@ export function supportSql(asOf: string): string[] {
 			CASE WHEN reply_at < ${asOfTs} THEN reply_at END AS first_reply_at,
 			CASE WHEN solve_at < ${asOfTs} THEN solve_at END AS solved_at,
 			CASE WHEN reply_at >= ${asOfTs} THEN 'new'
-			     WHEN solve_at >= ${asOfTs} THEN ${choose("rnd(ticket_key, 'status')", [['open', 0.6], ['pending', 0.3], ['hold', 0.1]])}
+			     WHEN solve_at >= ${asOfTs} THEN ${choose("rnd(ticket_key, 'status')", [
+							['open', 0.6],
+							['pending', 0.3],
+							['hold', 0.1]
+						])}
 			     WHEN solve_at < ${asOfTs} - INTERVAL 4 DAY THEN 'closed' ELSE 'solved' END AS status,
 			least(${asOfTs} - INTERVAL 1 SECOND, CASE WHEN solve_at < ${asOfTs} THEN solve_at WHEN reply_at < ${asOfTs} THEN reply_at ELSE created_at END + INTERVAL 1 MINUTE) AS updated_at,
 			(${subjects})[1 + floor(3 * rnd(ticket_key, 'subject'))::INTEGER] AS subject,

@@ -14,7 +14,10 @@ export interface WrittenFile {
 
 /** Writes one JSON text per row (column `j`, ordered) as JSON Lines, byte for byte. */
 async function jsonLines(conn: DuckDBConnection, select: string, file: string): Promise<number> {
-	const r = await runQuery<{ Count: number }>(conn, `COPY (${select}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x1f')`);
+	const r = await runQuery<{ Count: number }>(
+		conn,
+		`COPY (${select}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x1f')`
+	);
 	return r[0]?.Count ?? 0;
 }
 
@@ -47,12 +50,20 @@ export async function writeFiles(
 	const zd = `'${SOURCES.zendeskRegion}'`;
 
 	await add('accounts.csv', (f) =>
-		csv(conn, `SELECT account_id, name, domain, plan, segment, region, arr::BIGINT AS arr, iso(created_at) AS created_at,
+		csv(
+			conn,
+			`SELECT account_id, name, domain, plan, segment, region, arr::BIGINT AS arr, iso(created_at) AS created_at,
 			strftime(renewal_date, '%Y-%m-%d') AS renewal_date, csm, iso(churned_at) AS churned_at, csm_manager
-			FROM g_accounts WHERE NOT via_segment ORDER BY account_id`, f)
+			FROM g_accounts WHERE NOT via_segment ORDER BY account_id`,
+			f
+		)
 	);
 	await add('users.csv', (f) =>
-		csv(conn, `SELECT user_id, account_id, email, role, iso(created_at) AS created_at FROM g_users WHERE NOT via_segment ORDER BY user_id`, f)
+		csv(
+			conn,
+			`SELECT user_id, account_id, email, role, iso(created_at) AS created_at FROM g_users WHERE NOT via_segment ORDER BY user_id`,
+			f
+		)
 	);
 	const events = `SELECT event_id, user_id, account_id, event, ts AS timestamp, page, properties FROM g_events_final WHERE NOT via_segment ORDER BY account_id, ts, event_id`;
 	await add('events.parquet', async (f) => {
@@ -61,33 +72,55 @@ export async function writeFiles(
 	});
 	if (options.eventsJsonl) {
 		await add('events.jsonl', (f) =>
-			jsonLines(conn, `SELECT json_object('event_id', event_id, 'user_id', user_id, 'account_id', account_id, 'event', event,
+			jsonLines(
+				conn,
+				`SELECT json_object('event_id', event_id, 'user_id', user_id, 'account_id', account_id, 'event', event,
 				'timestamp', iso(ts), 'page', page, 'properties', json(properties))::VARCHAR AS j
-				FROM g_events_final WHERE NOT via_segment ORDER BY account_id, ts, event_id`, f)
+				FROM g_events_final WHERE NOT via_segment ORDER BY account_id, ts, event_id`,
+				f
+			)
 		);
 	}
 	await add('segment.jsonl', (f) => jsonLines(conn, segmentCalls(), f));
 	await add('tickets.csv', (f) =>
-		csv(conn, `SELECT ticket_id, account_id, requester_id, iso(created_at) AS created_at, iso(updated_at) AS updated_at,
+		csv(
+			conn,
+			`SELECT ticket_id, account_id, requester_id, iso(created_at) AS created_at, iso(updated_at) AS updated_at,
 			iso(first_reply_at) AS first_reply_at, iso(solved_at) AS solved_at, status, priority, channel, subject,
 			array_to_string(tags, ';') AS tags, messages, reopened, bot_handoff
-			FROM g_tickets_out WHERE region IS DISTINCT FROM ${zd} ORDER BY seq`, f)
+			FROM g_tickets_out WHERE region IS DISTINCT FROM ${zd} ORDER BY seq`,
+			f
+		)
 	);
 	out.push(...(await zendesk(conn, dir)));
 	await add('surveys.csv', (f) =>
-		csv(conn, `SELECT response_id, s.account_id, s.user_id, t.ticket_id, kind, score::INTEGER AS score, context, iso(s.ts) AS timestamp
+		csv(
+			conn,
+			`SELECT response_id, s.account_id, s.user_id, t.ticket_id, kind, score::INTEGER AS score, context, iso(s.ts) AS timestamp
 			FROM g_surveys s LEFT JOIN g_tickets_out t USING (ticket_key)
 			WHERE NOT (kind = 'csat' AND t.region IS NOT DISTINCT FROM ${zd} AND t.ticket_id IS NOT NULL)
-			ORDER BY response_id`, f)
+			ORDER BY response_id`,
+			f
+		)
 	);
 	await add('kb_articles.csv', (f) =>
-		csv(conn, `SELECT article_id, title, feature_area, owner, iso(last_reviewed_at) AS last_reviewed_at, iso(updated_at) AS updated_at, body
-			FROM g_articles ORDER BY article_id`, f)
+		csv(
+			conn,
+			`SELECT article_id, title, feature_area, owner, iso(last_reviewed_at) AS last_reviewed_at, iso(updated_at) AS updated_at, body
+			FROM g_articles ORDER BY article_id`,
+			f
+		)
 	);
 	await add('kb_searches.csv', (f) =>
-		csv(conn, `SELECT search_id, user_id, account_id, query, iso(ts) AS timestamp, results, clicked_article_id FROM g_searches ORDER BY search_id`, f)
+		csv(
+			conn,
+			`SELECT search_id, user_id, account_id, query, iso(ts) AS timestamp, results, clicked_article_id FROM g_searches ORDER BY search_id`,
+			f
+		)
 	);
-	await add('releases.csv', (f) => csv(conn, `SELECT release_id, iso(released_at) AS released_at, feature_area, ui_change FROM g_releases ORDER BY release_id`, f));
+	await add('releases.csv', (f) =>
+		csv(conn, `SELECT release_id, iso(released_at) AS released_at, feature_area, ui_change FROM g_releases ORDER BY release_id`, f)
+	);
 	await add('truth.csv', (f) => csv(conn, `SELECT * FROM g_truth ORDER BY account_id`, f));
 	return out;
 }
@@ -171,7 +204,9 @@ async function zendesk(conn: DuckDBConnection, dir: string): Promise<WrittenFile
 		const t0 = performance.now();
 		const file = path.join(dir, `zendesk_tickets-${String(p + 1).padStart(3, '0')}.json`);
 		const last = p === pages - 1;
-		const rows = await runQuery<{ doc: string; n: number }>(conn, `
+		const rows = await runQuery<{ doc: string; n: number }>(
+			conn,
+			`
 			WITH page AS (SELECT * FROM z_tickets ORDER BY seq LIMIT ${pageSize} OFFSET ${p * pageSize}),
 			docs AS (
 				SELECT seq, json_object('url', 'https://example.zendesk.com/api/v2/tickets/' || ticket_id || '.json', 'id', ticket_id::BIGINT,
@@ -192,32 +227,42 @@ async function zendesk(conn: DuckDBConnection, dir: string): Promise<WrittenFile
 			)
 			SELECT json_object('tickets', to_json(list(doc ORDER BY seq)), 'count', count(*), 'end_of_stream', ${last},
 				'next_page', ${last ? 'NULL' : `'https://example.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=page${p + 2}'`},
-				'end_time', epoch(max(${'TIMESTAMP \'2000-01-01\''}))::BIGINT)::VARCHAR AS doc, count(*) AS n FROM docs`);
+				'end_time', epoch(max(${"TIMESTAMP '2000-01-01'"}))::BIGINT)::VARCHAR AS doc, count(*) AS n FROM docs`
+		);
 		fs.writeFileSync(file, rows[0].doc + '\n');
 		out.push({ file, rows: rows[0].n, seconds: (performance.now() - t0) / 1000 });
 	}
 	let t0 = performance.now();
-	const metrics = await runQuery<{ doc: string; n: number }>(conn, `
+	const metrics = await runQuery<{ doc: string; n: number }>(
+		conn,
+		`
 		SELECT json_object('ticket_metrics', to_json(list(json_object('id', 7000000000000 + seq, 'ticket_id', ticket_id::BIGINT,
 			'created_at', iso(created_at), 'updated_at', iso(updated_at), 'reopens', reopened::INTEGER, 'replies', messages - 1,
 			'reply_time_in_minutes', CASE WHEN first_reply_at IS NOT NULL THEN json_object('calendar', date_diff('minute', created_at, first_reply_at), 'business', NULL) END,
-			'solved_at', iso(solved_at)) ORDER BY seq)), 'count', count(*), 'next_page', NULL)::VARCHAR AS doc, count(*) AS n FROM z_tickets`);
+			'solved_at', iso(solved_at)) ORDER BY seq)), 'count', count(*), 'next_page', NULL)::VARCHAR AS doc, count(*) AS n FROM z_tickets`
+	);
 	const mf = path.join(dir, 'zendesk_ticket_metrics.json');
 	fs.writeFileSync(mf, metrics[0].doc + '\n');
 	out.push({ file: mf, rows: metrics[0].n, seconds: (performance.now() - t0) / 1000 });
 	t0 = performance.now();
-	const users = await runQuery<{ doc: string; n: number }>(conn, `
+	const users = await runQuery<{ doc: string; n: number }>(
+		conn,
+		`
 		SELECT json_object('users', to_json(list(json_object('id', zd_requester, 'name', capitalize(u.first_name) || ' ' || capitalize(u.last_name),
 			'email', u.email, 'role', 'end-user', 'organization_id', 9000000000000 + u.i, 'external_id', NULL) ORDER BY zd_requester)), 'count', count(*))::VARCHAR AS doc, count(*) AS n
-		FROM (SELECT DISTINCT requester_id, zd_requester FROM z_tickets) z JOIN g_users u ON u.user_id = z.requester_id`);
+		FROM (SELECT DISTINCT requester_id, zd_requester FROM z_tickets) z JOIN g_users u ON u.user_id = z.requester_id`
+	);
 	const uf = path.join(dir, 'zendesk_users.json');
 	fs.writeFileSync(uf, users[0].doc + '\n');
 	out.push({ file: uf, rows: users[0].n, seconds: (performance.now() - t0) / 1000 });
 	t0 = performance.now();
-	const orgs = await runQuery<{ doc: string; n: number }>(conn, `
+	const orgs = await runQuery<{ doc: string; n: number }>(
+		conn,
+		`
 		SELECT json_object('organizations', to_json(list(json_object('id', 9000000000000 + i, 'name', name,
 			'external_id', CASE WHEN rnd(i, 'zd_external') < 0.8 THEN account_id END, 'domain_names', [domain], 'tags', []) ORDER BY i)), 'count', count(*))::VARCHAR AS doc, count(*) AS n
-		FROM g_accounts WHERE region = ${zd}`);
+		FROM g_accounts WHERE region = ${zd}`
+	);
 	const of = path.join(dir, 'zendesk_organizations.json');
 	fs.writeFileSync(of, orgs[0].doc + '\n');
 	out.push({ file: of, rows: orgs[0].n, seconds: (performance.now() - t0) / 1000 });

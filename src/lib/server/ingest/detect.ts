@@ -37,9 +37,24 @@ function sample(file: string): Buffer {
 
 /** The table a file name names: `events.csv`, `events-2024.parquet`, `kb_searches_jan.jsonl`. */
 export function tableFromFileName(file: string): TableName | undefined {
-	const base = path.basename(file).toLowerCase().replace(/\.(csv|tsv|jsonl|ndjson|json|parquet)(\.gz)?$/, '');
+	const base = path
+		.basename(file)
+		.toLowerCase()
+		.replace(/\.(csv|tsv|jsonl|ndjson|json|parquet)(\.gz)?$/, '');
 	if (isTableName(base)) return base;
-	const names = ['kb_articles', 'kb_searches', 'zendesk_users', 'zendesk_organizations', 'accounts', 'users', 'events', 'tickets', 'surveys', 'releases', 'truth'];
+	const names = [
+		'kb_articles',
+		'kb_searches',
+		'zendesk_users',
+		'zendesk_organizations',
+		'accounts',
+		'users',
+		'events',
+		'tickets',
+		'surveys',
+		'releases',
+		'truth'
+	];
 	return names.find((n) => base.startsWith(n + '-') || base.startsWith(n + '_') || base.startsWith(n + '.')) as TableName | undefined;
 }
 
@@ -69,7 +84,11 @@ function zendeskKind(text: string, first: Record<string, unknown> | undefined): 
 function isSegment(text: string, first: Record<string, unknown> | undefined): boolean {
 	if (first) {
 		if (Array.isArray(first.batch)) return true;
-		return typeof first.type === 'string' && SEGMENT_TYPES.has(first.type) && ('messageId' in first || 'anonymousId' in first || 'userId' in first);
+		return (
+			typeof first.type === 'string' &&
+			SEGMENT_TYPES.has(first.type) &&
+			('messageId' in first || 'anonymousId' in first || 'userId' in first)
+		);
 	}
 	return /^\s*\{\s*"batch"\s*:\s*\[/.test(text.slice(0, 4096));
 }
@@ -111,14 +130,18 @@ export function detect(file: string, options: { format?: Format; table?: string 
 	if (format === 'zendesk') {
 		const kind = zendeskKind(trimmed, first);
 		if (!kind) throw new FileError(`${file}: not a Zendesk export (no tickets, ticket_metrics, users or organizations)`);
-		const table = ({ tickets: 'tickets', ticket_metrics: 'ticket_metrics', users: 'zendesk_users', organizations: 'zendesk_organizations' } as const)[kind];
+		const table = (
+			{ tickets: 'tickets', ticket_metrics: 'ticket_metrics', users: 'zendesk_users', organizations: 'zendesk_organizations' } as const
+		)[kind];
 		return { format, table, zendesk: kind };
 	}
 	if (format === 'segment') return { format, table: 'events' };
 
 	const table = options.table ?? tableFromFileName(file);
 	if (!table) {
-		throw new FileError(`${file}: cannot tell which table this file is for; name it after a table (accounts.csv, events.parquet, …) or pass --table`);
+		throw new FileError(
+			`${file}: cannot tell which table this file is for; name it after a table (accounts.csv, events.parquet, …) or pass --table`
+		);
 	}
 	if (!isTableName(table)) throw new FileError(`${file}: unknown table '${table}'`);
 	return { format, table };

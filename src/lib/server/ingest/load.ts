@@ -159,7 +159,19 @@ async function loadOne(
 			await conn.run(
 				`INSERT INTO loads (load_id, file, sha256, table_name, format, accepted, updated, skipped, rejected, started_at, finished_at, outcome, derived)
 				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ, now(), 'ok', $11)`,
-				[id, file, await hash, detected!.table, detected!.format, counts.accepted, counts.updated, counts.skipped, counts.rejected, startedAt, JSON.stringify(result.derived)]
+				[
+					id,
+					file,
+					await hash,
+					detected!.table,
+					detected!.format,
+					counts.accepted,
+					counts.updated,
+					counts.skipped,
+					counts.rejected,
+					startedAt,
+					JSON.stringify(result.derived)
+				]
 			);
 			await conn.run('COMMIT');
 		} catch (err) {

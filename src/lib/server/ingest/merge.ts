@@ -57,9 +57,9 @@ export async function mergeRows(
 	const accepted = options.updateOnly
 		? 0
 		: await count(
-		conn,
-		`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM __stage AS s WHERE s.${key} NOT IN (SELECT ${key} FROM ${table})`
-	);
+				conn,
+				`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM __stage AS s WHERE s.${key} NOT IN (SELECT ${key} FROM ${table})`
+			);
 	await conn.run('DROP TABLE __stage');
 	return { accepted, updated, skipped: staged - accepted - updated };
 }

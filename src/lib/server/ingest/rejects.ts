@@ -31,7 +31,10 @@ export async function recordRejects(
 		await conn.run(`${head} SELECT ${fixed}, __bad_line(line), column_name, 'malformed: ' || error_message, csv_line
 			FROM (SELECT DISTINCT line, column_name, error_message, csv_line FROM ${source.lines.rejectsTable}) ORDER BY line`);
 	}
-	const [{ n }] = await runQuery<{ n: number }>(conn, `SELECT count(*) AS n FROM rejected_rows WHERE load_id = ${ctx.loadId} AND table_name = ${lit(ctx.table)}`);
+	const [{ n }] = await runQuery<{ n: number }>(
+		conn,
+		`SELECT count(*) AS n FROM rejected_rows WHERE load_id = ${ctx.loadId} AND table_name = ${lit(ctx.table)}`
+	);
 	return n;
 }
 

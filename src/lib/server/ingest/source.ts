@@ -54,9 +54,7 @@ export interface Source {
  * `csv`: line = header + `__ord` + newlines embedded in earlier quoted fields + structurally broken lines
  * before it; the broken lines themselves are in the reader's rejects table.
  */
-export type LineMapping =
-	| { kind: 'ordinal' }
-	| { kind: 'csv'; reader: string; allColumns: string[]; rejectsTable: string };
+export type LineMapping = { kind: 'ordinal' } | { kind: 'csv'; reader: string; allColumns: string[]; rejectsTable: string };
 
 /** DuckDB's message, first line only, for one-line errors. */
 export function duckMessage(err: unknown): string {
@@ -103,12 +101,16 @@ function splitCsvLine(line: string, delim: string): string[] {
 	for (let i = 0; i < line.length; i++) {
 		const ch = line[i];
 		if (quoted) {
-			if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-			else if (ch === '"') quoted = false;
+			if (ch === '"' && line[i + 1] === '"') {
+				cur += '"';
+				i++;
+			} else if (ch === '"') quoted = false;
 			else cur += ch;
 		} else if (ch === '"') quoted = true;
-		else if (ch === delim) out.push(cur), (cur = '');
-		else cur += ch;
+		else if (ch === delim) {
+			out.push(cur);
+			cur = '';
+		} else cur += ch;
 	}
 	out.push(cur);
 	return out;
@@ -124,7 +126,12 @@ function csvHeader(file: string): { delim: string; names: string[] } {
 	const buf = Buffer.alloc(64 * 1024);
 	const n = fs.readSync(fd, buf, 0, buf.length, 0);
 	fs.closeSync(fd);
-	const line = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').split('\n', 1)[0].replace(/\r$/, '');
+	const line = buf
+		.subarray(0, n)
+		.toString('utf8')
+		.replace(/^\uFEFF/, '')
+		.split('\n', 1)[0]
+		.replace(/\r$/, '');
 	const candidates = [',', '\t', ';', '|'];
 	const counts = candidates.map((d) => splitCsvLine(line, d).length);
 	const delim = candidates[counts.indexOf(Math.max(...counts))];

@@ -35,7 +35,8 @@ export function parseExpr(col: ColumnSpec, r: string, t: string): string {
 			return `TRY_CAST(${blankToNull} AS DOUBLE)`;
 		case 'boolean':
 			if (t === 'BOOLEAN') return r;
-			if (isText(t)) return `CASE WHEN lower(trim(${r})) IN ${TRUE_WORDS} THEN true WHEN lower(trim(${r})) IN ${FALSE_WORDS} THEN false END`;
+			if (isText(t))
+				return `CASE WHEN lower(trim(${r})) IN ${TRUE_WORDS} THEN true WHEN lower(trim(${r})) IN ${FALSE_WORDS} THEN false END`;
 			return `TRY_CAST(${r} AS BOOLEAN)`;
 		case 'json':
 			// json() minifies, so the same object written with other spacing compares equal on re-load.
@@ -46,7 +47,8 @@ export function parseExpr(col: ColumnSpec, r: string, t: string): string {
 			return `CAST(NULL AS JSON)`;
 		case 'list':
 			if (isText(t)) return `list_filter(list_transform(string_split(${r}, ';'), lambda x: trim(x)), lambda x: x <> '')`;
-			if (t === 'JSON') return `CASE WHEN json_type(${r}) = 'ARRAY' THEN CAST(${r} AS VARCHAR[]) WHEN json_type(${r}) = 'VARCHAR' THEN list_filter(list_transform(string_split(${r} ->> '$', ';'), lambda x: trim(x)), lambda x: x <> '') END`;
+			if (t === 'JSON')
+				return `CASE WHEN json_type(${r}) = 'ARRAY' THEN CAST(${r} AS VARCHAR[]) WHEN json_type(${r}) = 'VARCHAR' THEN list_filter(list_transform(string_split(${r} ->> '$', ';'), lambda x: trim(x)), lambda x: x <> '') END`;
 			return `TRY_CAST(${r} AS VARCHAR[])`;
 	}
 }
@@ -98,29 +100,49 @@ export function checkedRelation(source: Source, spec: TableSpec, dupsTable?: str
 		const present = isText(t) ? `(${pr} IS NOT NULL AND trim(${pr}) <> '')` : `${pr} IS NOT NULL`;
 		if (col.required) rules.push({ field: col.name, when: `${p} IS NULL AND NOT ${present}`, reason: `'required: value missing'` });
 		if (col.type !== 'id' && col.type !== 'text') {
-			rules.push({ field: col.name, when: `${p} IS NULL AND ${present}`, reason: `'type: ' || ${shown(pr)} || ' is not ${TYPE_WORDS[col.type]}'` });
+			rules.push({
+				field: col.name,
+				when: `${p} IS NULL AND ${present}`,
+				reason: `'type: ' || ${shown(pr)} || ' is not ${TYPE_WORDS[col.type]}'`
+			});
 		}
 		if (col.values) {
 			const set = col.values.map(lit).join(', ');
-			rules.push({ field: col.name, when: `${p} IS NOT NULL AND ${p} NOT IN (${set})`, reason: `'value set: ' || ${shown(pr)} || ' is not one of ${col.values.join(', ')}'` });
+			rules.push({
+				field: col.name,
+				when: `${p} IS NOT NULL AND ${p} NOT IN (${set})`,
+				reason: `'value set: ' || ${shown(pr)} || ' is not one of ${col.values.join(', ')}'`
+			});
 		}
 	}
 	if (spec.name === 'surveys' && source.columns.has('score')) {
 		const bounds = Object.entries(SURVEY_SCORE_RANGE);
 		const outside = bounds.map(([k, [lo, hi]]) => `(p.kind = '${k}' AND NOT p.score BETWEEN ${lo} AND ${hi})`).join(' OR ');
 		const range = `CASE p.kind ${bounds.map(([k, [lo, hi]]) => `WHEN '${k}' THEN '${lo}–${hi}'`).join(' ')} END`;
-		rules.push({ field: 'score', when: outside, reason: `'range: score ' || trim(CAST(p.r_score AS VARCHAR)) || ' is outside ' || ${range} || ' for ' || p.kind` });
+		rules.push({
+			field: 'score',
+			when: outside,
+			reason: `'range: score ' || trim(CAST(p.r_score AS VARCHAR)) || ' is outside ' || ${range} || ' for ' || p.kind`
+		});
 	}
 	for (const col of spec.columns) {
 		if (col.references && source.columns.has(col.name)) {
 			const p = `p.${ident(col.name)}`;
-			rules.push({ field: col.name, when: `${p} IS NOT NULL AND ${p} NOT IN (SELECT account_id FROM accounts)`, reason: `'reference: unknown account ' || ${shown(p)} || ' (not in accounts)'` });
+			rules.push({
+				field: col.name,
+				when: `${p} IS NOT NULL AND ${p} NOT IN (SELECT account_id FROM accounts)`,
+				reason: `'reference: unknown account ' || ${shown(p)} || ' (not in accounts)'`
+			});
 		}
 	}
 	rules.push(...(source.extraRules ?? []));
 	const key = ident(spec.key);
 	if (dupsTable) {
-		rules.push({ field: spec.key, when: `p.__ord > p.__dup_first`, reason: `'duplicate: ${spec.key} ' || ${shown('p.' + key)} || ' appears earlier in this file, at line '` });
+		rules.push({
+			field: spec.key,
+			when: `p.__ord > p.__dup_first`,
+			reason: `'duplicate: ${spec.key} ' || ${shown('p.' + key)} || ' appears earlier in this file, at line '`
+		});
 	}
 	const field = (f: string) => (source.fieldPrefix && f ? `coalesce(p.__field_prefix, '') || ${lit(f)}` : lit(f));
 	const err = rules.length
@@ -143,5 +165,9 @@ export function rawExpr(source: Source): string {
 
 /** SQL of the key column parsed, over alias `s`, for the duplicate pass. */
 export function keyExpr(source: Source, spec: TableSpec): string {
-	return parseExpr(spec.columns.find((c) => c.name === spec.key)!, `s.${ident(spec.key)}`, source.columns.get(spec.key)!);
+	return parseExpr(
+		spec.columns.find((c) => c.name === spec.key)!,
+		`s.${ident(spec.key)}`,
+		source.columns.get(spec.key)!
+	);
 }

@@ -12,7 +12,8 @@ export const botFlagRate: MetricDefinition = {
 	unit: 'per_1000',
 	direction: 'lower',
 	facts: (ctx) => sql`SELECT timestamp AS at, account_id, event FROM (${keyEventsSql(ctx)}) WHERE event IN (${sql.join(BOT_EVENTS)})`,
-	aggregate: () => sql`count(*) FILTER (WHERE event = 'Bot Conversation Started') AS conversations, count(*) FILTER (WHERE event = 'Bot Answer Flagged') AS flagged`,
+	aggregate: () =>
+		sql`count(*) FILTER (WHERE event = 'Bot Conversation Started') AS conversations, count(*) FILTER (WHERE event = 'Bot Answer Flagged') AS flagged`,
 	finish: (r) => {
 		const c = r.conversations ?? 0;
 		const f = r.flagged ?? 0;

@@ -93,7 +93,12 @@ export async function ttfvDistribution(ctx: MetricContext) {
 		SELECT cohort, CASE WHEN NOT reached THEN NULL ${bucket} END AS bucket, count(*) AS n FROM d GROUP BY ALL ORDER BY cohort`.execute(ctx.db);
 	const cohorts = new Map<string, { cohort: string; accounts: number; not_yet: number; buckets: Record<string, number> }>();
 	for (const r of rows) {
-		const c = cohorts.get(r.cohort) ?? { cohort: r.cohort, accounts: 0, not_yet: 0, buckets: Object.fromEntries(TTFV_BUCKETS.map(([l]) => [l, 0])) };
+		const c = cohorts.get(r.cohort) ?? {
+			cohort: r.cohort,
+			accounts: 0,
+			not_yet: 0,
+			buckets: Object.fromEntries(TTFV_BUCKETS.map(([l]) => [l, 0]))
+		};
 		c.accounts += r.n;
 		if (r.bucket === null) c.not_yet += r.n;
 		else c.buckets[r.bucket] = r.n;

@@ -12,7 +12,8 @@ export const deflectionRate: MetricDefinition = {
 	id: 'deflection_rate',
 	label: 'Ticket deflection rate',
 	family: 'deflection',
-	formula: 'self-service sessions not followed by a ticket from the same user within 24 h after their last activity ÷ all self-service sessions',
+	formula:
+		'self-service sessions not followed by a ticket from the same user within 24 h after their last activity ÷ all self-service sessions',
 	unit: 'rate',
 	direction: 'higher',
 	facts: (ctx) => sql`

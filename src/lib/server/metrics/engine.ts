@@ -67,7 +67,11 @@ function whereSql(def: MetricDefinition, ctx: MetricContext): RawBuilder<boolean
  * A metric overall and per group in one pass over its facts (`GROUPING SETS ((group), ())`): what a
  * dashboard showing a value with its trend needs, for the cost of the trend alone.
  */
-export async function runMetricGrouped(def: MetricDefinition, ctx: MetricContext, group: GroupBy): Promise<{ overall: MetricResult; groups: GroupResult[] }> {
+export async function runMetricGrouped(
+	def: MetricDefinition,
+	ctx: MetricContext,
+	group: GroupBy
+): Promise<{ overall: MetricResult; groups: GroupResult[] }> {
 	if ('trend' in group && def.timeless) throw new MetricError(`${def.id} describes the present state: it has no trend`);
 	if ('by' in group && def.accountless) throw new MetricError(`${def.id} is not about accounts: it has no breakdown by ${group.by}`);
 	const key = 'trend' in group ? periodSql(ctx, group.trend) : sql`a.__dim`;

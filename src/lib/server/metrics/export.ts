@@ -14,10 +14,24 @@ const csvCell = (v: unknown) => {
  */
 export function metricsCsv(report: MetricsReport): string {
 	const header = ['metric', 'label', 'unit', 'value', 'numerator', 'denominator', 'interval_low', 'interval_high', 'from', 'to', 'filters'];
-	const filters = Object.entries(report.filters).map(([k, v]) => `${k}=${v}`).join(';');
+	const filters = Object.entries(report.filters)
+		.map(([k, v]) => `${k}=${v}`)
+		.join(';');
 	const rows = METRICS.filter((m) => m.id in report).map((m) => {
 		const d = report.details[m.id] as { numerator?: number; denominator?: number; interval?: [number, number] | null };
-		return [m.id, m.label, m.unit, report[m.id], d.numerator, d.denominator, d.interval?.[0], d.interval?.[1], report.range.from, report.range.to, filters];
+		return [
+			m.id,
+			m.label,
+			m.unit,
+			report[m.id],
+			d.numerator,
+			d.denominator,
+			d.interval?.[0],
+			d.interval?.[1],
+			report.range.from,
+			report.range.to,
+			filters
+		];
 	});
 	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

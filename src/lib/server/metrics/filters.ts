@@ -2,7 +2,10 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { Schema } from '../db/schema.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
+const day = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+	.refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
 
 /**
  * The filters every metric takes. Dates are UTC days, both ends included; the account attributes
@@ -16,7 +19,10 @@ export const filtersSchema = z
 		segment: z.string().min(1).optional(),
 		region: z.string().min(1).optional(),
 		csm: z.string().min(1).optional(),
-		cohort: z.string().regex(/^\d{4}-\d{2}$/, 'must be a signup month YYYY-MM').optional(),
+		cohort: z
+			.string()
+			.regex(/^\d{4}-\d{2}$/, 'must be a signup month YYYY-MM')
+			.optional(),
 		asOf: day.optional()
 	})
 	.strict()

@@ -36,7 +36,9 @@ function funnelFacts(ctx: MetricContext) {
 	const { steps, windowDays } = ctx.config.funnel;
 	const windowOf = (i: number) => sql`to_microseconds(CAST(${steps[i].windowDays ?? windowDays} * 86400e6 AS BIGINT))`;
 	const end = ctx.range.end_of_data ?? '9999-12-31T00:00:00Z';
-	const open = steps.slice(1).map((_, j) => sql`t1 + ${windowOf(j + 1)} > CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS ${sql.raw(`open${j + 2}`)}`);
+	const open = steps
+		.slice(1)
+		.map((_, j) => sql`t1 + ${windowOf(j + 1)} > CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS ${sql.raw(`open${j + 2}`)}`);
 	return sql`SELECT t1 AS at, *, ${sql.join(open)} FROM (${derivedOrBuilt(ctx, funnelTable)})`;
 }
 
@@ -44,13 +46,13 @@ function funnelFacts(ctx: MetricContext) {
 export function funnelFrom(r: AggregateRow, ctx: MetricContext): Funnel {
 	const steps: FunnelStep[] = ctx.config.funnel.steps.map((s, i) => {
 		const c = r[`c${i + 1}`] ?? 0;
-		const prev = i === 0 ? c : r[`c${i}`] ?? 0;
+		const prev = i === 0 ? c : (r[`c${i}`] ?? 0);
 		return {
 			step: i + 1,
 			event: s.event,
 			completed: c,
 			conversion: rate(c, prev),
-			in_progress: i === 0 ? 0 : r[`p${i + 1}`] ?? 0,
+			in_progress: i === 0 ? 0 : (r[`p${i + 1}`] ?? 0),
 			drop_off: i === 0 || prev === 0 ? null : 1 - c / prev
 		};
 	});
@@ -76,8 +78,10 @@ export const activationCliffStep: MetricDefinition = {
 	aggregate: (ctx) => {
 		const n = ctx.config.funnel.steps.length;
 		const counts = Array.from({ length: n }, (_, i) => sql`count(${t(i + 1)}) AS ${sql.raw(`c${i + 1}`)}`);
-		const progress = Array.from({ length: n - 1 }, (_, j) =>
-			sql`count(*) FILTER (WHERE ${t(j + 1)} IS NOT NULL AND ${t(j + 2)} IS NULL AND ${sql.raw(`open${j + 2}`)}) AS ${sql.raw(`p${j + 2}`)}`
+		const progress = Array.from(
+			{ length: n - 1 },
+			(_, j) =>
+				sql`count(*) FILTER (WHERE ${t(j + 1)} IS NOT NULL AND ${t(j + 2)} IS NULL AND ${sql.raw(`open${j + 2}`)}) AS ${sql.raw(`p${j + 2}`)}`
 		);
 		return sql`${sql.join([...counts, ...progress])}`;
 	},

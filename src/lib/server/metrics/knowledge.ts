@@ -55,9 +55,15 @@ export const articleHealth: MetricDefinition = {
 			sql` AND `
 		)}) AS healthy,
 		count(*) FILTER (WHERE owner IS NULL) AS no_owner, count(*) FILTER (WHERE last_reviewed_at IS NULL) AS never_reviewed,
-		count(*) FILTER (WHERE NOT (${sql.join(ARTICLE_SECTIONS.map(([name]) => sql.ref(`has_${name.replaceAll(' ', '_')}`)), sql` AND `)})) AS missing_sections`,
+		count(*) FILTER (WHERE NOT (${sql.join(
+			ARTICLE_SECTIONS.map(([name]) => sql.ref(`has_${name.replaceAll(' ', '_')}`)),
+			sql` AND `
+		)})) AS missing_sections`,
 	finish: (r) => {
 		const x = rate(r.healthy ?? 0, r.articles ?? 0);
-		return { value: x.value, details: { ...x, no_owner: r.no_owner ?? 0, never_reviewed: r.never_reviewed ?? 0, missing_sections: r.missing_sections ?? 0 } };
+		return {
+			value: x.value,
+			details: { ...x, no_owner: r.no_owner ?? 0, never_reviewed: r.never_reviewed ?? 0, missing_sections: r.missing_sections ?? 0 }
+		};
 	}
 };

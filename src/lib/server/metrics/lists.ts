@@ -29,12 +29,15 @@ const zeroResultQueries: ListDefinition = {
 	label: 'Top zero-result queries',
 	description: 'Searches that found nothing, most frequent first, with their recent trend: content to write.',
 	rows: (ctx) =>
-		rows(ctx, sql`
+		rows(
+			ctx,
+			sql`
 			SELECT lower(trim(query)) AS query, count(*) AS searches, count(DISTINCT account_id) AS accounts,
 				count(*) FILTER (WHERE timestamp >= ${end(ctx)} - INTERVAL 28 DAY) AS last_28d,
 				count(*) FILTER (WHERE timestamp >= ${end(ctx)} - INTERVAL 56 DAY AND timestamp < ${end(ctx)} - INTERVAL 28 DAY) AS previous_28d
 			FROM kb_searches WHERE results = 0 AND query IS NOT NULL AND ${inRange(sql.ref('timestamp'), ctx.range)} AND ${inScope(sql.ref('account_id'), ctx.filters)}
-			GROUP BY 1 ORDER BY searches DESC, query LIMIT ${LIMIT}`)
+			GROUP BY 1 ORDER BY searches DESC, query LIMIT ${LIMIT}`
+		)
 };
 
 /** Stale KB articles with the release that made each stale. */
@@ -43,9 +46,12 @@ const staleArticles: ListDefinition = {
 	label: 'Stale KB articles',
 	description: 'Articles last reviewed before the latest release touching their feature area, oldest review first.',
 	rows: (ctx) =>
-		rows(ctx, sql`
+		rows(
+			ctx,
+			sql`
 			SELECT article_id, title, feature_area, owner, last_reviewed_at, stale_release_id AS release_id, stale_since AS released_at
-			FROM (${articleFacts(ctx)}) WHERE stale_release_id IS NOT NULL ORDER BY last_reviewed_at NULLS FIRST, article_id`)
+			FROM (${articleFacts(ctx)}) WHERE stale_release_id IS NOT NULL ORDER BY last_reviewed_at NULLS FIRST, article_id`
+		)
 };
 
 /** Ticket topics with their volume in the last 30 days of the range against the 30 before: what is trending up. */
@@ -54,7 +60,9 @@ const topicsTrending: ListDefinition = {
 	label: 'Ticket topics trending up',
 	description: 'Ticket topics by growth: tickets in the last 30 days of the range against the 30 days before.',
 	rows: (ctx) =>
-		rows(ctx, sql`
+		rows(
+			ctx,
+			sql`
 			WITH t AS (
 				SELECT ${topicSql(ctx.config, sql`tags`, sql`subject`)} AS topic, created_at FROM tickets
 				WHERE NOT coalesce(deleted, false) AND ${inRange(sql.ref('created_at'), ctx.range)} AND ${inScope(sql.ref('account_id'), ctx.filters)}
@@ -63,7 +71,8 @@ const topicsTrending: ListDefinition = {
 				count(*) FILTER (WHERE created_at >= ${end(ctx)} - INTERVAL 30 DAY) AS last_30d,
 				count(*) FILTER (WHERE created_at >= ${end(ctx)} - INTERVAL 60 DAY AND created_at < ${end(ctx)} - INTERVAL 30 DAY) AS previous_30d,
 				round(last_30d / nullif(previous_30d, 0), 3) AS growth
-			FROM t GROUP BY topic ORDER BY growth DESC NULLS LAST, last_30d DESC, topic`)
+			FROM t GROUP BY topic ORDER BY growth DESC NULLS LAST, last_30d DESC, topic`
+		)
 };
 
 /** Accounts with confusion bursts and the pages they were on. */
@@ -72,12 +81,15 @@ const confusionAccounts: ListDefinition = {
 	label: 'Accounts with confusion bursts',
 	description: 'Accounts whose users viewed the same page 3+ times within 2 minutes, with the pages.',
 	rows: (ctx) =>
-		rows(ctx, sql`
+		rows(
+			ctx,
+			sql`
 			SELECT b.account_id, a.name, a.csm, count(*) AS bursts, count(DISTINCT b.user_id) AS users,
 				list(DISTINCT b.page ORDER BY b.page) AS pages, max(b.at) AS last_at
 			FROM (${confusionBurstsSql(ctx)}) b LEFT JOIN accounts a USING (account_id)
 			WHERE ${inRange(sql`b.at`, ctx.range)} AND ${inScope(sql`b.account_id`, ctx.filters)}
-			GROUP BY ALL ORDER BY bursts DESC, b.account_id LIMIT ${LIMIT}`)
+			GROUP BY ALL ORDER BY bursts DESC, b.account_id LIMIT ${LIMIT}`
+		)
 };
 
 /** Automations firing repeatedly, per account: a product problem to fix, not content. */
@@ -86,11 +98,14 @@ const repeatAutomations: ListDefinition = {
 	label: 'Automations firing repeatedly',
 	description: 'Self-service automations that fired 3+ times within an hour for one account.',
 	rows: (ctx) =>
-		rows(ctx, sql`
+		rows(
+			ctx,
+			sql`
 			SELECT r.account_id, a.name, a.csm, r.automation, count(*) AS repeats, max(r.at) AS last_at
 			FROM (${repeatAutomationsSql(ctx)}) r LEFT JOIN accounts a USING (account_id)
 			WHERE ${inRange(sql`r.at`, ctx.range)} AND ${inScope(sql`r.account_id`, ctx.filters)}
-			GROUP BY ALL ORDER BY repeats DESC, r.account_id, r.automation LIMIT ${LIMIT}`)
+			GROUP BY ALL ORDER BY repeats DESC, r.account_id, r.automation LIMIT ${LIMIT}`
+		)
 };
 
 /** The activation funnel, step by step, with the cliff marked. */
@@ -116,19 +131,23 @@ const activationFunnel: ListDefinition = {
 const missedFirstValue: ListDefinition = {
 	id: 'missed_first_value',
 	label: 'Accounts that missed first value',
-	description: 'Accounts without a first-value event within 30 days of signup (signed up in the range, 30+ days before the end of the data), not churned, highest ARR first.',
+	description:
+		'Accounts without a first-value event within 30 days of signup (signed up in the range, 30+ days before the end of the data), not churned, highest ARR first.',
 	rows: (ctx) => {
 		const days = ctx.config.windows.firstValueDays;
 		const window = sql`to_microseconds(CAST(${days} * 86400e6 AS BIGINT))`;
 		const dataEnd = sql`CAST(${ctx.range.end_of_data ?? '0001-01-01T00:00:00Z'} AS TIMESTAMPTZ)::TIMESTAMP`;
-		return rows(ctx, sql`
+		return rows(
+			ctx,
+			sql`
 			SELECT a.account_id, a.name, a.plan, a.arr, a.csm, a.created_at, fv.first_at AS first_value_at,
 				date_diff('day', a.created_at, ${dataEnd}) AS days_since_signup
 			FROM accounts a LEFT JOIN (${firstValueSql(ctx)}) fv USING (account_id)
 			WHERE ${inRange(sql`a.created_at`, ctx.range)} AND ${inScope(sql`a.account_id`, ctx.filters)}
 				AND a.created_at + ${window} <= ${dataEnd} AND a.churned_at IS NULL
 				AND (fv.first_at IS NULL OR fv.first_at > a.created_at + ${window})
-			ORDER BY a.arr DESC NULLS LAST, a.account_id LIMIT ${LIMIT * 4}`);
+			ORDER BY a.arr DESC NULLS LAST, a.account_id LIMIT ${LIMIT * 4}`
+		);
 	}
 };
 
@@ -150,5 +169,12 @@ export function listById(id: string): ListDefinition | undefined {
 
 /** A list's rows under filters, with the range and filters it covers (the shape of `adoption metrics --list --json`). */
 export async function runList(list: ListDefinition, ctx: MetricContext) {
-	return { list: list.id, label: list.label, description: list.description, range: ctx.range, filters: ctx.filters, rows: await list.rows(ctx) };
+	return {
+		list: list.id,
+		label: list.label,
+		description: list.description,
+		range: ctx.range,
+		filters: ctx.filters,
+		rows: await list.rows(ctx)
+	};
 }

@@ -67,7 +67,8 @@ export const milestoneLevel: MetricDefinition = {
 	unit: 'level',
 	direction: 'higher',
 	timeless: true,
-	facts: (ctx) => sql`SELECT NULL::TIMESTAMP AS at, * FROM (${afterAllData(ctx) ? liveLevels(ctx) : milestoneLevelsSql(ctx, ctx.range.to)})`,
+	facts: (ctx) =>
+		sql`SELECT NULL::TIMESTAMP AS at, * FROM (${afterAllData(ctx) ? liveLevels(ctx) : milestoneLevelsSql(ctx, ctx.range.to)})`,
 	aggregate: () => sql`count(*) AS accounts, avg(level) AS mean,
 		count(*) FILTER (WHERE level = 0) AS l0, count(*) FILTER (WHERE level = 1) AS l1,
 		count(*) FILTER (WHERE level = 2) AS l2, count(*) FILTER (WHERE level = 3) AS l3,

@@ -81,7 +81,8 @@ export async function computeMetrics(
 	if (group) Object.assign(report, { group, groups: {} });
 	const results = await mapConcurrent(chosen, CONCURRENCY, async (m) => {
 		const t0 = performance.now();
-		const groupable = group && (!groupIds || groupIds.includes(m.id)) && !(('trend' in group && m.timeless) || ('by' in group && m.accountless));
+		const groupable =
+			group && (!groupIds || groupIds.includes(m.id)) && !(('trend' in group && m.timeless) || ('by' in group && m.accountless));
 		const both = groupable ? await runMetricGrouped(m, base, group) : undefined;
 		const r = both?.overall ?? (await runMetric(m, base));
 		return { r, groups: both?.groups, ms: Math.round((performance.now() - t0) * 10) / 10 };

@@ -96,7 +96,7 @@ export function loadModel(name: string, version = 'latest', root = modelsRoot())
 		try {
 			return JSON.parse(fs.readFileSync(full, 'utf8'));
 		} catch (err) {
-			throw new Error(`cannot read ${full}: ${(err as Error).message}`);
+			throw new Error(`cannot read ${full}: ${(err as Error).message}`, { cause: err });
 		}
 	};
 	return {

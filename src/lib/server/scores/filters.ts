@@ -40,7 +40,8 @@ export function worklistFilterValues(url: URL): Partial<Record<WorklistFilterKey
 }
 
 /** The result of {@link parseWorklistFilters}: the filters, or the first bad parameter and what is wrong. */
-export type ParsedWorklistFilters = { filters: WorklistFilters; error: null } | { filters: null; error: { key: WorklistFilterKey; message: string } };
+export type ParsedWorklistFilters =
+	{ filters: WorklistFilters; error: null } | { filters: null; error: { key: WorklistFilterKey; message: string } };
 
 /**
  * Validates the filter values of {@link worklistFilterValues}. The caller words an error for its reader:

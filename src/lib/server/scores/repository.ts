@@ -106,7 +106,11 @@ export class ScoresRepository {
 	 * The accounts matching `filters`, riskiest first: `limit` of them after `offset` (every one when
 	 * `limit` is null), and how many match in all.
 	 */
-	async list(asOf: string, filters: WorklistFilters, page: { limit: number | null; offset: number }): Promise<{ total: number; rows: WorklistRow[] }> {
+	async list(
+		asOf: string,
+		filters: WorklistFilters,
+		page: { limit: number | null; offset: number }
+	): Promise<{ total: number; rows: WorklistRow[] }> {
 		const limit = page.limit === null ? sql`` : sql`LIMIT ${page.limit}`;
 		const { rows } = await sql<Omit<WorklistRow, 'drivers'> & { drivers: string | null; total: number }>`
 			SELECT *, count(*) OVER () AS total FROM (${ranked(asOf)}) r
@@ -134,13 +138,22 @@ export class ScoresRepository {
 				sum(arr) FILTER (WHERE risk_band = 'high') AS arr
 			FROM (${ranked(asOf)}) r WHERE ${matches(filters, false)}`.execute(this.db);
 		const r = rows[0];
-		return { accounts: r?.accounts ?? 0, bands: { high: r?.high ?? 0, medium: r?.medium ?? 0, low: r?.low ?? 0 }, arr_at_high_risk: r?.arr ?? 0 };
+		return {
+			accounts: r?.accounts ?? 0,
+			bands: { high: r?.high ?? 0, medium: r?.medium ?? 0, low: r?.low ?? 0 },
+			arr_at_high_risk: r?.arr ?? 0
+		};
 	}
 
 	/** The CSMs, plans, segments and regions of the run's accounts. */
 	async options(asOf: string): Promise<WorklistOptions> {
-		const parts = ATTRIBUTES.map((k) => sql`SELECT DISTINCT ${k} AS key, ${sql.ref(k)} AS value FROM (${ranked(asOf)}) r WHERE ${sql.ref(k)} IS NOT NULL`);
-		const { rows } = await sql<{ key: keyof WorklistOptions; value: string }>`${sql.join(parts, sql` UNION ALL `)} ORDER BY key, value`.execute(this.db);
+		const parts = ATTRIBUTES.map(
+			(k) => sql`SELECT DISTINCT ${k} AS key, ${sql.ref(k)} AS value FROM (${ranked(asOf)}) r WHERE ${sql.ref(k)} IS NOT NULL`
+		);
+		const { rows } = await sql<{
+			key: keyof WorklistOptions;
+			value: string;
+		}>`${sql.join(parts, sql` UNION ALL `)} ORDER BY key, value`.execute(this.db);
 		const out: WorklistOptions = { csm: [], plan: [], segment: [], region: [] };
 		for (const r of rows) out[r.key].push(r.value);
 		return out;

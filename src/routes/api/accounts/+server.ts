@@ -35,5 +35,15 @@ export const GET: RequestHandler = async ({ url }) => {
 	});
 	if (format === 'csv') return csvResponse(worklistCsv(body.rows, body.run), 'accounts');
 	const { run, summary, total, rows } = body;
-	return json({ as_of: run?.as_of ?? null, model: run?.model ?? null, version: run?.version ?? null, filters, summary, total, limit, offset, rows });
+	return json({
+		as_of: run?.as_of ?? null,
+		model: run?.model ?? null,
+		version: run?.version ?? null,
+		filters,
+		summary,
+		total,
+		limit,
+		offset,
+		rows
+	});
 };

@@ -12,7 +12,9 @@ export function filtersFrom(url: URL, extra: string[]): Filters {
 	const unknown = [...url.searchParams.keys()].find((k) => !allowed.includes(k));
 	if (unknown) error(400, `Unknown query parameter '${unknown}': use ${allowed.join(', ')}.`);
 	// An empty parameter (`?plan=`) counts as not given, as on the pages.
-	const parsed = parseFilters(Object.fromEntries(FILTER_PARAMS.map((k) => [k === 'as_of' ? 'asOf' : k, url.searchParams.get(k) || undefined])));
+	const parsed = parseFilters(
+		Object.fromEntries(FILTER_PARAMS.map((k) => [k === 'as_of' ? 'asOf' : k, url.searchParams.get(k) || undefined]))
+	);
 	if (!parsed.ok) error(400, `Query parameter '${parsed.key.replace('asOf', 'as_of')}': ${parsed.message}.`);
 	return parsed.filters;
 }
@@ -26,5 +28,7 @@ export function formatFrom(url: URL): 'json' | 'csv' {
 
 /** A CSV download response. */
 export function csvResponse(body: string, name: string): Response {
-	return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` } });
+	return new Response(body, {
+		headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` }
+	});
 }

@@ -22,7 +22,10 @@ export class LoadsRepository {
 
 	/** Total rejected rows kept. */
 	async totalRejected(): Promise<number> {
-		const row = await this.db.selectFrom('rejected_rows').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+		const row = await this.db
+			.selectFrom('rejected_rows')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirst();
 		return Number(row?.n ?? 0);
 	}
 

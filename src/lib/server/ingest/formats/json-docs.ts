@@ -27,7 +27,10 @@ export function sniffLayout(file: string): JsonLayout {
 	const buf = Buffer.alloc(SAMPLE_BYTES);
 	const n = fs.readSync(fd, buf, 0, SAMPLE_BYTES, 0);
 	fs.closeSync(fd);
-	const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+	const text = buf
+		.subarray(0, n)
+		.toString('utf8')
+		.replace(/^\uFEFF/, '');
 	const first = text.split('\n').find((l) => l.trim() !== '');
 	if (first === undefined) return 'lines';
 	const line = first.trim();

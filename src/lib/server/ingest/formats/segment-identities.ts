@@ -61,7 +61,9 @@ export async function groupAccounts(conn: DuckDBConnection): Promise<Source> {
 	const kept = ['name', 'domain', 'plan', 'segment', 'region', 'arr', 'csm', 'renewal_date', 'churned_at'];
 	await conn.run(`CREATE OR REPLACE TEMP TABLE ${ACCOUNTS} AS
 		WITH g AS (
-			SELECT *, ${Object.entries(traits).map(([k, v]) => `${v} AS ${k}`).join(', ')}
+			SELECT *, ${Object.entries(traits)
+				.map(([k, v]) => `${v} AS ${k}`)
+				.join(', ')}
 			FROM (SELECT line, prefix, raw, seq, sk, ts, tsp, ${GID} AS gid, ${tr} AS tr FROM ${CALLS} WHERE type = 'group')
 		), agg AS (
 			SELECT any_value(gid) AS gid, ${latest},
@@ -93,7 +95,9 @@ export async function identifyUsers(conn: DuckDBConnection): Promise<Source> {
 		.join(', ');
 	await conn.run(`CREATE OR REPLACE TEMP TABLE ${USERS} AS
 		WITH c AS (
-			SELECT *, ${Object.entries(traits).map(([k, v]) => `${v} AS ${k}`).join(', ')}
+			SELECT *, ${Object.entries(traits)
+				.map(([k, v]) => `${v} AS ${k}`)
+				.join(', ')}
 			FROM (SELECT line, prefix, raw, sk, type, uid, CASE WHEN type = 'group' THEN ${GID} END AS gid, ${tr} AS tr
 			      FROM ${CALLS} WHERE uid IS NOT NULL AND type IN ('identify', 'group'))
 			WHERE type = 'identify' OR gid IN (SELECT account_id FROM accounts)

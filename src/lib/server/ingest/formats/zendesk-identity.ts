@@ -35,10 +35,12 @@ const COLUMNS = {
 export async function identitySource(conn: DuckDBConnection, kind: 'users' | 'organizations'): Promise<Source> {
 	const cols = Object.entries(COLUMNS[kind]);
 	const key = cols[0][0];
-	await conn.run(`CREATE OR REPLACE TEMP TABLE ${ROWS} AS ${latestPerKey(
-		`SELECT ${cols.map(([name, expr]) => `${expr} AS ${name}`).join(', ')}, ord, raw, version FROM ${RECORDS}`,
-		key
-	)}`);
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE ${ROWS} AS ${latestPerKey(
+			`SELECT ${cols.map(([name, expr]) => `${expr} AS ${name}`).join(', ')}, ord, raw, version FROM ${RECORDS}`,
+			key
+		)}`
+	);
 	const dropped = (await count(conn, `SELECT count(*) FROM ${RECORDS}`)) - (await count(conn, `SELECT count(*) FROM ${ROWS}`));
 	return {
 		relation: `SELECT ${cols.map(([name]) => name).join(', ')}, ord AS __ord, raw AS __raw FROM ${ROWS} ORDER BY ord`,

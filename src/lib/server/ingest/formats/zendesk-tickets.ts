@@ -27,7 +27,20 @@ const channelExpr = (raw: string) =>
 		.join(' ')} ELSE 'other' END`;
 
 /** The supplied `tickets` columns, in order; all text but `tags` (JSON) and `deleted`. */
-const COLUMNS = ['ticket_id', 'account_id', 'requester_id', 'created_at', 'updated_at', 'status', 'priority', 'channel', 'channel_raw', 'subject', 'tags', 'deleted'];
+const COLUMNS = [
+	'ticket_id',
+	'account_id',
+	'requester_id',
+	'created_at',
+	'updated_at',
+	'status',
+	'priority',
+	'channel',
+	'channel_raw',
+	'subject',
+	'tags',
+	'deleted'
+];
 
 /**
  * Builds {@link TICKETS}: each ticket's latest version in the file, its fields read as text (ids exact),

@@ -23,7 +23,7 @@ async function init(): Promise<Tf> {
 	tf.enableProdMode();
 	const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
 	setWasmPaths(path.dirname(entry) + path.sep);
-	let ok = false;
+	let ok: boolean;
 	try {
 		ok = await tf.setBackend('wasm');
 	} catch {

@@ -52,7 +52,7 @@ export async function readTextTable(file: string): Promise<TextTable> {
 		return { file, columns, values, rows };
 	} catch (err) {
 		const msg = (err as Error).message.split('\n')[0];
-		throw new Error(msg.includes(file) ? msg : `cannot read feature file ${file}: ${msg}`);
+		throw new Error(msg.includes(file) ? msg : `cannot read feature file ${file}: ${msg}`, { cause: err });
 	} finally {
 		conn.closeSync();
 		instance.closeSync();

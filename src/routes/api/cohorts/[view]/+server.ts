@@ -10,7 +10,8 @@ import type { RequestHandler } from './$types';
 /** `GET /api/cohorts/activation|retention|ttfv?weeks=12` (plus the metric filters): signup-month cohort tables. */
 export const GET: RequestHandler = async ({ url, params }) => {
 	const view = params.view;
-	if (view !== 'activation' && view !== 'retention' && view !== 'ttfv') error(404, `Unknown cohort view '${view}': use activation, retention or ttfv.`);
+	if (view !== 'activation' && view !== 'retention' && view !== 'ttfv')
+		error(404, `Unknown cohort view '${view}': use activation, retention or ttfv.`);
 	const filters = filtersFrom(url, ['weeks']);
 	const weeks = intParam(url, 'weeks', { min: 1, max: 104 }) ?? 12;
 	const body = await readDatabase(async (db) => {

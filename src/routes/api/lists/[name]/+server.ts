@@ -13,8 +13,6 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	if (!list) error(404, `Unknown list '${params.name}'.`);
 	const filters = filtersFrom(url, ['format']);
 	const format = formatFrom(url);
-	const result = await readDatabase(async (db) =>
-		runList(list, await metricContext(db.kysely, loadConfig(), filters))
-	);
+	const result = await readDatabase(async (db) => runList(list, await metricContext(db.kysely, loadConfig(), filters)));
 	return format === 'csv' ? csvResponse(rowsCsv(result.rows), list.id) : json(result);
 };

@@ -20,8 +20,10 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	const trend = url.searchParams.get('trend');
 	const by = url.searchParams.get('by');
 	if (trend && by) error(400, `Ask for either 'trend' or 'by', not both.`);
-	if (trend && !(GRAINS as readonly string[]).includes(trend)) error(400, `Query parameter 'trend' must be one of ${GRAINS.join(', ')}, not '${trend}'.`);
-	if (by && !(DIMENSIONS as readonly string[]).includes(by)) error(400, `Query parameter 'by' must be one of ${DIMENSIONS.join(', ')}, not '${by}'.`);
+	if (trend && !(GRAINS as readonly string[]).includes(trend))
+		error(400, `Query parameter 'trend' must be one of ${GRAINS.join(', ')}, not '${trend}'.`);
+	if (by && !(DIMENSIONS as readonly string[]).includes(by))
+		error(400, `Query parameter 'by' must be one of ${DIMENSIONS.join(', ')}, not '${by}'.`);
 	const group = (trend ? { trend } : by ? { by } : undefined) as GroupBy | undefined;
 	const body = await readDatabase(async (db) => {
 		const ctx = await metricContext(db.kysely, loadConfig(), filters);

@@ -1,0 +1,16 @@
+/**
+ * Links inside the app. Every href goes through `resolve` (SvelteKit's base path, checked by the
+ * `svelte/no-navigation-without-resolve` lint rule); this adds the query strings the filter pages build.
+ */
+import { resolve } from '$app/paths';
+import type { Pathname, ResolvedPathname } from '$app/types';
+
+/** `path` with `query` ('' or '?a=b', as the filter helpers return it) appended, base path included. */
+export function link(path: Pathname, query = ''): ResolvedPathname {
+	return query ? resolve(`${path}?${query.replace(/^\?/, '')}`) : resolve(path);
+}
+
+/** The page's own URL to link back to (reload): its pathname is resolved already, so only the query is added. */
+export function currentUrl(url: URL & { pathname: ResolvedPathname }): ResolvedPathname {
+	return `${url.pathname}${url.search}` as ResolvedPathname;
+}
