@@ -6,7 +6,7 @@ export default {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
-		// The benchmarks are type-checked with the app and the tests.
-		typescript: { config: (config) => void config.include.push('../bench/**/*.ts') }
+		// The benchmarks and scripts are type-checked with the app and the tests.
+		typescript: { config: (config) => void config.include.push('../bench/**/*.ts', '../scripts/**/*.ts') }
 	}
 };

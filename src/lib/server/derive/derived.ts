@@ -196,6 +196,19 @@ export const DERIVED: readonly DerivedTable[] = [
 	accountWeeksTable
 ];
 
+/**
+ * Each derived table with the SQL that rebuilds it, in build order: later tables read the ones built before
+ * them (first value and the funnel read the key events), as a full refresh runs them.
+ */
+export function derivedBuilds(config: Config): { table: DerivedTable; query: RawBuilder<unknown> }[] {
+	const built = new Set<string>();
+	return DERIVED.map((table) => {
+		const query = table.build(config, new Set(built));
+		built.add(table.name);
+		return { table, query };
+	});
+}
+
 /** The derived tables usable now: built from this config, after the latest successful load. */
 export async function freshDerived(db: Kysely<Schema>, config: Config): Promise<Set<string>> {
 	const { rows } = await sql<{ name: string; signature: string; load_id: number | null; latest: number | null }>`

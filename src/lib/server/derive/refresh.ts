@@ -1,6 +1,6 @@
 import { runQuery, type Database } from '../db/connection.js';
 import type { Config } from '../config/config.js';
-import { DERIVED } from './derived.js';
+import { derivedBuilds } from './derived.js';
 
 /** How long rebuilding one derived table took. */
 export interface RefreshTiming {
@@ -18,11 +18,9 @@ export async function refreshDerived(db: Database, config: Config): Promise<Refr
 	const timings: RefreshTiming[] = [];
 	try {
 		const [{ latest }] = await runQuery<{ latest: number | null }>(conn, `SELECT max(load_id) AS latest FROM loads WHERE outcome = 'ok'`);
-		// Later tables read the ones rebuilt before them (first value and the funnel read the key events).
-		const rebuilt = new Set<string>();
-		for (const d of DERIVED) {
+		for (const { table: d, query } of derivedBuilds(config)) {
 			const t0 = performance.now();
-			const compiled = d.build(config, rebuilt).compile(db.kysely);
+			const compiled = query.compile(db.kysely);
 			await conn.run('BEGIN TRANSACTION');
 			try {
 				await conn.run(`CREATE OR REPLACE TABLE ${d.name} AS ${compiled.sql}`, compiled.parameters as never);
@@ -32,7 +30,6 @@ export async function refreshDerived(db: Database, config: Config): Promise<Refr
 				await conn.run('INSERT INTO derived_meta VALUES ($1, $2, $3, $4, $5, now())', [d.name, d.signature(config), latest, n, seconds]);
 				await conn.run('COMMIT');
 				timings.push({ name: d.name, rows: n, seconds });
-				rebuilt.add(d.name);
 			} catch (err) {
 				await conn.run('ROLLBACK');
 				throw err;

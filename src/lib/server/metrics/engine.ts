@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { inRange, inScope } from './filters.js';
-import type { MetricContext, MetricDefinition, MetricResult } from './metric.js';
+import type { AggregateRow, MetricContext, MetricDefinition, MetricResult } from './metric.js';
 
 /** A request a metric cannot answer (e.g. a trend of a state): the caller's mistake, not a failure. */
 export class MetricError extends Error {}
@@ -53,9 +53,14 @@ export async function runMetric(def: MetricDefinition, ctx: MetricContext): Prom
 export async function runMetric(def: MetricDefinition, ctx: MetricContext, group: GroupBy): Promise<GroupResult[]>;
 export async function runMetric(def: MetricDefinition, ctx: MetricContext, group?: GroupBy): Promise<MetricResult | GroupResult[]> {
 	if (group) return (await runMetricGrouped(def, ctx, group)).groups;
-	const { rows } = await sql<Record<string, number | null>>`
-		SELECT ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f WHERE ${whereSql(def, ctx)}`.execute(ctx.db);
+	const { rows } = await metricSql(def, ctx).execute(ctx.db);
 	return def.finish(rows[0] ?? {}, ctx);
+}
+
+/** The SQL of a metric's one aggregate row under the context's range and filters. */
+export function metricSql(def: MetricDefinition, ctx: MetricContext): RawBuilder<AggregateRow> {
+	return sql<AggregateRow>`
+		SELECT ${def.aggregate(ctx)} FROM (${def.facts(ctx)}) f WHERE ${whereSql(def, ctx)}`;
 }
 
 /** The range and account filters over a metric's facts `f`, left out where the metric is timeless or accountless. */
@@ -72,18 +77,30 @@ export async function runMetricGrouped(
 	ctx: MetricContext,
 	group: GroupBy
 ): Promise<{ overall: MetricResult; groups: GroupResult[] }> {
+	const { rows } = await groupedMetricSql(def, ctx, group).execute(ctx.db);
+	const total = rows.find((r) => r.__all === 1);
+	const groups = rows.filter((r) => r.__all === 0).map(({ __group, __all: _, ...r }) => ({ group: __group, ...def.finish(r, ctx) }));
+	const { __group: _g, __all: _a, ...overall } = total ?? ({} as Record<string, number | null>);
+	return { overall: def.finish(overall, ctx), groups };
+}
+
+/**
+ * The SQL of a metric overall (the row with `__all` = 1) and per group (`__group`), in one pass. Throws a
+ * {@link MetricError} for a grouping the metric does not have.
+ */
+export function groupedMetricSql(
+	def: MetricDefinition,
+	ctx: MetricContext,
+	group: GroupBy
+): RawBuilder<AggregateRow & { __group: string | null; __all: number }> {
 	if ('trend' in group && def.timeless) throw new MetricError(`${def.id} describes the present state: it has no trend`);
 	if ('by' in group && def.accountless) throw new MetricError(`${def.id} is not about accounts: it has no breakdown by ${group.by}`);
 	const key = 'trend' in group ? periodSql(ctx, group.trend) : sql`a.__dim`;
 	const join = 'by' in group ? dimensionJoin(group.by) : sql``;
 	const label = 'trend' in group ? sql`strftime(__group, '%Y-%m-%d')` : sql`__group`;
-	const { rows } = await sql<Record<string, number | null> & { __group: string | null; __all: number }>`
+	return sql`
 		SELECT * REPLACE (${label} AS __group) FROM (
 			SELECT ${key} AS __group, grouping(__group) AS __all, ${def.aggregate(ctx)} FROM (${def.facts({ ...ctx, group })}) f ${join} WHERE ${whereSql(def, ctx)}
 			GROUP BY GROUPING SETS ((__group), ())
-		) ORDER BY __all, __group NULLS LAST`.execute(ctx.db);
-	const total = rows.find((r) => r.__all === 1);
-	const groups = rows.filter((r) => r.__all === 0).map(({ __group, __all: _, ...r }) => ({ group: __group, ...def.finish(r, ctx) }));
-	const { __group: _g, __all: _a, ...overall } = total ?? ({} as Record<string, number | null>);
-	return { overall: def.finish(overall, ctx), groups };
+		) ORDER BY __all, __group NULLS LAST`;
 }
