@@ -7,7 +7,7 @@ import { trainChurn } from '../lib/server/models/churn/train.js';
 import { hasModel } from '../lib/server/models/store.js';
 import { generateCommand } from './generate.js';
 import { loadCommand } from './load.js';
-import type { Output } from './output.js';
+import { fixed, type Output } from './output.js';
 import { serveCommand } from './serve.js';
 
 /** Where the demo keeps its generated sample data. */
@@ -50,7 +50,7 @@ async function trainAndScore(dbPath: string, out: Output) {
 			out.info('Training the churn model (backtest on the last 90 days)…');
 			const r = await trainChurn(db, config);
 			out.info(
-				`  churn model ${r.version}: held-out ROC AUC ${r.auc.toFixed(3)}${r.oracle_auc === null ? '' : ` (oracle ${r.oracle_auc.toFixed(3)})`}, Brier ${r.brier.toFixed(4)}`
+				`  churn model ${r.version}: held-out ROC AUC ${fixed(r.auc, 3)}${r.oracle_auc === null ? '' : ` (oracle ${fixed(r.oracle_auc, 3)})`}, Brier ${fixed(r.brier, 4)}`
 			);
 		}
 		const { trainSatisfaction } = await import('../lib/server/models/satisfaction/train.js');
@@ -59,7 +59,7 @@ async function trainAndScore(dbPath: string, out: Output) {
 			out.info(`Training the predicted ${kind.toUpperCase()} model…`);
 			const r = await trainSatisfaction(db, kind);
 			out.info(
-				`  ${kind} model ${r.version}: held-out MAE ${r.evaluation.mae.toFixed(3)} vs mean baseline ${r.evaluation.baseline_mae.toFixed(3)}`
+				`  ${kind} model ${r.version}: held-out MAE ${fixed(r.evaluation.mae, 3)} vs mean baseline ${fixed(r.evaluation.baseline_mae, 3)}`
 			);
 		}
 		const [{ scored }] = await db.query<{ scored: number }>('SELECT count(*) AS scored FROM account_scores');

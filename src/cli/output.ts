@@ -28,3 +28,13 @@ export class CliError extends Error {
 		super(message);
 	}
 }
+
+/** A measure with `digits` decimals, or 'n/a' when undefined (saved evaluations store NaN as null). */
+export function fixed(x: number | null, digits: number): string {
+	return x === null || Number.isNaN(x) ? 'n/a' : x.toFixed(digits);
+}
+
+/** A share as a percentage with one decimal (`12.5 %`), or 'n/a'. */
+export function percent(x: number | null): string {
+	return x === null || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`;
+}

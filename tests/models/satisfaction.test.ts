@@ -8,7 +8,8 @@ import { endOfData, ticketFeaturesSql, type TicketFeatureRow } from '../../src/l
 import { predictRows, readSatisfactionModel, saveSatisfactionModel } from '../../src/lib/server/models/satisfaction/model.js';
 import { predictTickets } from '../../src/lib/server/models/satisfaction/predict.js';
 import { accountSentiment } from '../../src/lib/server/models/satisfaction/sentiment.js';
-import { fitSatisfaction, trainSatisfaction, type SatisfactionEvaluation } from '../../src/lib/server/models/satisfaction/train.js';
+import { fitSatisfaction, trainSatisfaction } from '../../src/lib/server/models/satisfaction/train.js';
+import { latestEvaluation, satisfactionEvaluationSchema, type SatisfactionEvaluation } from '../../src/lib/server/models/evaluations.js';
 import { memoryDb, tempDir } from '../helpers.js';
 
 const config = parseConfig({});
@@ -43,8 +44,10 @@ describe('satisfaction models on the 20,000-account sample', () => {
 			expect(e.n_test).toBeGreaterThan(5000);
 			expect(e.features).toContain('reopened');
 			expect(e.features.some((f) => f.startsWith('topic='))).toBe(true);
-			expect(e.improvement).toBeCloseTo(1 - e.mae / e.baseline_mae, 12);
-			expect(e.rmse).toBeLessThan(e.baseline_rmse);
+			expect(e.improvement).toBeCloseTo(1 - e.mae! / e.baseline_mae!, 12);
+			expect(e.rmse).toBeLessThan(e.baseline_rmse!);
+			// What the models page reads back, through the schema the trainer's type comes from.
+			expect(latestEvaluation(kind, satisfactionEvaluationSchema, root)).toMatchObject({ state: 'ok', evaluation: e });
 		}
 	});
 

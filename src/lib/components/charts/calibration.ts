@@ -4,20 +4,12 @@
  * plain object so it is tested without a browser (see `options.ts` for the shared conventions).
  */
 import type { LineSeriesOption } from 'echarts/charts';
+import type { CalibrationBin } from '$lib/server/models/evaluations.js';
 import { formatNumber } from '../kpi/units.js';
 import { COLORS, niceStep, type ChartSpec } from './options.js';
 
-/** One bin of a calibration table, as the churn evaluation saves it (`models/evaluate.ts`). */
-export interface CalibrationBinInput {
-	bin: number;
-	from: number;
-	to: number;
-	count: number;
-	mean_predicted: number | null;
-	observed_rate: number | null;
-	/** The observed rate's 95 % interval, when known (drawn as a whisker). */
-	interval?: [number, number] | null;
-}
+/** One bin of the churn evaluation's calibration table, with the observed rate's 95 % interval when known (drawn as a whisker). */
+export type CalibrationBinInput = CalibrationBin & { interval?: [number, number] | null };
 
 /** The app's font stack (app.css `--font`), as `options.ts` gives it to ECharts. */
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";

@@ -3,6 +3,8 @@
  * predictions `p` (probabilities, or real values). Undefined measures (no rows, a single class) are NaN.
  */
 
+import type { CalibrationBin } from './evaluations.js';
+
 function checkLengths(y: ArrayLike<number>, p: ArrayLike<number>): void {
 	if (y.length !== p.length) throw new Error(`labels and predictions differ in length: ${y.length} vs ${p.length}`);
 }
@@ -81,19 +83,6 @@ export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
 		s -= y[i] === 1 ? Math.log(q) : Math.log(1 - q);
 	}
 	return y.length ? s / y.length : NaN;
-}
-
-/** One row of a reliability table: predictions in [from, to) (the last bin includes 1). */
-export interface CalibrationBin {
-	/** 1-based bin number. */
-	bin: number;
-	from: number;
-	to: number;
-	count: number;
-	/** Mean prediction in the bin; null when the bin is empty. */
-	mean_predicted: number | null;
-	/** Share of positives in the bin; null when the bin is empty. */
-	observed_rate: number | null;
 }
 
 /**

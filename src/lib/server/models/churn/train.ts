@@ -3,33 +3,12 @@ import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/connection.js';
 import { readSnapshots, saveSnapshots, type FeatureFrame } from '../../features/store.js';
 import { trainClassifier } from '../core/classifier.js';
-import { classificationReport, rocAuc, type ClassificationReport } from '../evaluate.js';
+import { classificationReport, rocAuc } from '../evaluate.js';
+import type { ChurnEvaluation } from '../evaluations.js';
 import { accountHealth, percentiles, sentimentFromScores } from '../health.js';
 import { saveModel } from '../store.js';
 import { backtestDates, modelAsOf } from './dates.js';
 import { encodedNames, encodeFrame, fitEncoding, type Encoding } from './encode.js';
-
-/** What `adoption train --model churn` reports and saves as the model's evaluation. */
-export interface ChurnEvaluation extends ClassificationReport {
-	model: string;
-	version: string;
-	/** The date the model looks from; the test snapshot is `labelDays` before it. */
-	as_of: string;
-	test_as_of: string;
-	training_as_of: string[];
-	n_train: number;
-	/** ROC AUC of `truth.churn_probability_90d` on the same test accounts and window (generated data only), else null. */
-	oracle_auc: number | null;
-	/** Why there is no oracle AUC, when there is none. */
-	oracle_note?: string;
-	/** ROC AUC of the health score (lower health = riskier) on the test accounts: do the weights rank churners? */
-	health_auc: number;
-	/** Each candidate's validation figures (the model is chosen among them). */
-	candidates: unknown;
-	features: string[];
-	/** Seconds spent building and reading the feature snapshots, training (both candidates), and evaluating. */
-	seconds: { features: number; training: number; evaluation: number };
-}
 
 /** Options of {@link trainChurn}. */
 export interface TrainChurnOptions {
@@ -62,7 +41,7 @@ const rowsWhere = (frame: FeatureFrame, keep: (i: number) => boolean) => frame.a
  * tested on the accounts live at T, labelled by churn in [T, as-of). The saved model is that tested model,
  * so every figure reported about it was measured on accounts and a window it never saw.
  */
-export async function trainChurn(db: Database, config: Config, opts: TrainChurnOptions = {}): Promise<ChurnEvaluation> {
+export async function trainChurn(db: Database, config: Config, opts: TrainChurnOptions = {}): Promise<ChurnEvaluation & { version: string }> {
 	const say = opts.onProgress ?? (() => {});
 	const asOf = await modelAsOf(db.kysely, opts.asOf);
 	const { test, training } = backtestDates(asOf, config);
@@ -93,7 +72,7 @@ export async function trainChurn(db: Database, config: Config, opts: TrainChurnO
 	const healthAuc = backtestHealth(frame, testRows, yTest, pTest, config);
 
 	const metadata: ChurnMetadata = { as_of: asOf, test_as_of: test, training_as_of: training, label_days: config.churn.labelDays, seed: config.churn.seed, encoding, created_at: new Date().toISOString() };
-	const evaluation = {
+	const evaluation: ChurnEvaluation = {
 		...report,
 		model: model.artifact.kind,
 		as_of: asOf,

@@ -1,11 +1,13 @@
 import { brier, logLoss, rocAuc } from '../evaluate.js';
+import type { Candidate, classifierKindSchema } from '../evaluations.js';
+import type { z } from 'zod';
 import { fitPlatt, sigmoid, type Platt } from './calibrate.js';
 import { fitNetwork, type FitData, type FitSpec } from './fit.js';
 import { DenseNet, type DenseLayer } from './network.js';
 import { stratifiedSplit } from './random.js';
 
 /** The model families tried: L2 logistic regression, and a one-hidden-layer relu network. */
-export type ClassifierKind = 'logistic' | 'mlp';
+export type ClassifierKind = z.infer<typeof classifierKindSchema>;
 
 /** Options of {@link trainClassifier}. */
 export interface TrainOptions {
@@ -35,7 +37,7 @@ export interface ClassifierArtifact {
 	hyper: Record<string, number>;
 	seed: number;
 	/** Every kind tried, on the validation rows, after its own calibration; `epochs` = the epoch kept. */
-	validation: { kind: ClassifierKind; auc: number; brier: number; logloss: number; epochs: number }[];
+	validation: Candidate[];
 }
 
 /** A trained binary classifier; scores with plain JS from its artifact. */

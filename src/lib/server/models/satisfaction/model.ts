@@ -12,7 +12,7 @@ import { SCALE, type SatisfactionKind, type TicketFeatureRow } from './features.
  */
 export interface SatisfactionModel extends Design {
 	kind: SatisfactionKind;
-	type: 'linear' | 'mlp';
+	type: z.infer<typeof satisfactionTypeSchema>;
 	layers: DenseLayer[];
 }
 
@@ -65,7 +65,10 @@ const layerSchema = z.object({
 	bias: z.array(z.number()),
 	activation: z.enum(['relu', 'sigmoid', 'linear'])
 });
-const artifactSchema = z.object({ kind: z.enum(['csat', 'ces']), type: z.enum(['linear', 'mlp']), layers: z.array(layerSchema).min(1) });
+/** The model families a CSAT/CES model is chosen from. */
+export const satisfactionTypeSchema = z.enum(['linear', 'mlp']);
+
+const artifactSchema = z.object({ kind: z.enum(['csat', 'ces']), type: satisfactionTypeSchema, layers: z.array(layerSchema).min(1) });
 const scalingSchema = z.object({ mean: z.array(z.number()), sd: z.array(z.number().positive()) });
 
 /**

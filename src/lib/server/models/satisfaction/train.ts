@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { loadConfig, type Config } from '../../config/config.js';
 import type { Database } from '../../db/connection.js';
 import { mae, rmse } from '../evaluate.js';
+import type { SatisfactionEvaluation } from '../evaluations.js';
 import { designMatrix, learnDesign } from './design.js';
 import { endOfData, ticketFeaturesSql, type SatisfactionKind, type TicketFeatureRow } from './features.js';
 import { fitLinear, fitMlp } from './fit.js';
@@ -17,25 +18,6 @@ export interface TrainSatisfactionOptions {
 	root?: string;
 	/** The topic taxonomy (default: the config file's). */
 	config?: Config;
-}
-
-/** How a model did on the held-out last 90 days, against predicting the training mean. */
-export interface SatisfactionEvaluation {
-	mae: number;
-	rmse: number;
-	baseline_mae: number;
-	baseline_rmse: number;
-	/** 1 − mae / baseline_mae. */
-	improvement: number;
-	n_train: number;
-	n_test: number;
-	model: SatisfactionModel['type'];
-	features: string[];
-	/** The end of the data; the test covers tickets created in [test_from, as_of). */
-	as_of: string;
-	test_from: string;
-	/** Validation MAE of each candidate (trained before valid_from, scored on [valid_from, test_from)); null when too few answers to compare. */
-	selection: { valid_from: string; linear_mae: number; mlp_mae: number; n_train: number; n_valid: number } | null;
 }
 
 const DAY_MS = 86_400_000;
