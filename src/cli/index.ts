@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolveDbPath } from '../lib/server/db/connection.js';
 import { cohortsCommand } from './cohorts.js';
 import { demoCommand } from './demo.js';
@@ -70,11 +70,21 @@ command<[string[]]>('load <paths...>', 'load files into their tables (CSV, JSON 
 
 command<[]>('status', 'rows per table and the latest loads', (o) => statusCommand({ db: o.db }, makeOutput(!!o.json)));
 
-command<[]>('serve', 'serve the web app on the database', (o) =>
-	serveCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
-)
-	.option('--port <n>', 'port', '3000')
-	.option('--host <host>', 'interface to listen on', '127.0.0.1');
+/**
+ * The web server's address: flags, else `PORT` and `HOST` as adapter-node reads them, else 3000 on
+ * 127.0.0.1 (there is no sign-in yet, so nothing is exposed unless asked).
+ */
+function withAddress(cmd: Command): Command {
+	return cmd
+		.addOption(new Option('--port <n>', 'port').env('PORT').default('3000'))
+		.addOption(new Option('--host <host>', 'interface to listen on').env('HOST').default('127.0.0.1'));
+}
+
+withAddress(
+	command<[]>('serve', 'serve the web app on the database', (o) =>
+		serveCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
+	)
+);
 
 command<[]>('generate', 'write a realistic sample data set with planted effects and ground truth', async (o) => {
 	await generateCommand({ out: o.out!, accounts: o.accounts, seed: o.seed, asOf: o.asOf, formats: o.formats }, makeOutput(!!o.json));
@@ -148,11 +158,11 @@ command<[]>('score', 'score every account with the latest models and store the s
 	scoreCommand({ db: o.db, asOf: o.asOf }, makeOutput(!!o.json))
 ).option('--as-of <date>', 'score as of this date (default: the day after the last data)');
 
-command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
-	demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
-)
-	.option('--port <n>', 'port', '3000')
-	.option('--host <host>', 'interface to listen on', '127.0.0.1');
+withAddress(
+	command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
+		demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
+	)
+);
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -27,7 +27,8 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 	out.info(`Serving ${dbPath} on http://${opts.host}:${port}`);
 	out.result({ url: `http://${opts.host}:${port}`, db: dbPath });
 	const child = spawn(process.execPath, [entry], {
-		stdio: 'inherit',
+		// With --json, stdout holds the one JSON document; the server's own lines go to stderr.
+		stdio: ['inherit', out.json ? 2 : 'inherit', 'inherit'],
 		env: {
 			...process.env,
 			HOST: opts.host,

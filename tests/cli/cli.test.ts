@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../browser/server.js';
 import { fixture, ROOT, tempDir } from '../helpers.js';
 
 /** Runs the CLI as a user would (`npx adoption …` runs this same bin). */
@@ -52,6 +53,42 @@ describe('adoption CLI', () => {
 		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/unknown --format 'xml'/);
 	});
+});
+
+describe('adoption serve', () => {
+	/** Starts `adoption serve` with `env`, waits until it answers at `url`, and stops it; returns its JSON line. */
+	async function serveAt(args: string[], env: Record<string, string>, url: string): Promise<{ url: string; status: number }> {
+		const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'adoption.js'), 'serve', '--json', ...args], {
+			cwd: ROOT,
+			env: { ...process.env, ...env },
+			detached: true
+		});
+		let stdout = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		try {
+			for (let i = 0; i < 150; i++) {
+				const res = await fetch(url).catch(() => null);
+				if (res) return { url: JSON.parse(stdout).url, status: res.status };
+				await new Promise((r) => setTimeout(r, 100));
+			}
+			throw new Error(`nothing answered at ${url} within 15 s`);
+		} finally {
+			process.kill(-child.pid!, 'SIGTERM');
+		}
+	}
+
+	it('listens where PORT and HOST say, as adapter-node does, and --port wins over PORT', async () => {
+		const db = path.join(tempDir(), 'serve.duckdb');
+		const [fromEnv, fromFlag] = [await freePort(), await freePort()];
+		const viaEnv = await serveAt(['--db', db], { PORT: String(fromEnv), HOST: '127.0.0.1' }, `http://127.0.0.1:${fromEnv}/api/status`);
+		expect(viaEnv).toEqual({ url: `http://127.0.0.1:${fromEnv}`, status: 200 });
+		const viaFlag = await serveAt(
+			['--db', db, '--port', String(fromFlag)],
+			{ PORT: String(fromEnv) },
+			`http://127.0.0.1:${fromFlag}/api/status`
+		);
+		expect(viaFlag).toEqual({ url: `http://127.0.0.1:${fromFlag}`, status: 200 });
+	}, 60_000);
 });
 
 describe('adoption train --features', () => {

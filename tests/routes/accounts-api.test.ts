@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/connection.js';
+import { load as loadWorklistPage } from '../../src/routes/accounts/+page.server.js';
 import { GET } from '../../src/routes/api/accounts/+server.js';
 import { tempDir } from '../helpers.js';
 
@@ -135,8 +136,29 @@ describe('GET /api/accounts', () => {
 		expect(await status400('?colour=blue')).toMatch(/^Unknown query parameter 'colour': use band, csm/);
 		expect(await status400('?limit=0')).toMatch(/'limit'.*from 1 to 1000/);
 		expect(await status400('?offset=-1')).toMatch(/'offset'/);
+		expect(await status400('?offset=99999999999999999999')).toBe(
+			"Query parameter 'offset' is too large: '99999999999999999999' is past 9007199254740991."
+		);
 		expect(await status400('?format=xml')).toMatch(/'format' must be json or csv/);
 		expect(await status400(`?q=${'x'.repeat(201)}`)).toMatch(/'q': must be at most 200 characters/);
+	});
+});
+
+describe('the worklist page (/accounts)', () => {
+	const page = (query: string) =>
+		(loadWorklistPage as unknown as (e: { url: URL }) => Promise<{ page: number; list: { rows: unknown[]; total: number } | null }>)({
+			url: new URL(`http://localhost/accounts${query}`)
+		});
+
+	it('answers a page number too large to be exact with a 400 naming it, not a 500', async () => {
+		const failure = await page('?page=99999999999999999999').catch((err) => err);
+		expect(isHttpError(failure) && failure.status).toBe(400);
+		expect(failure.body.message).toMatch(/^Query parameter 'page' is too large/);
+	});
+
+	it('shows a page past the last account as an empty page of the whole total', async () => {
+		const past = await page('?page=9007199254740991');
+		expect(past.list).toMatchObject({ rows: [], total: 4 });
 	});
 });
 
