@@ -39,12 +39,12 @@ describe('committed SQL', () => {
 		const metricFiles = [...files.keys()].filter((f) => f.startsWith(SQL_DIRS.metrics));
 		expect(metricFiles).toHaveLength(24);
 		for (const f of metricFiles) expect(statements(files.get(f)!)).toHaveLength(2);
-		expect([...files.keys()].filter((f) => f.startsWith(SQL_DIRS.derived))).toHaveLength(9);
+		expect([...files.keys()].filter((f) => f.startsWith(SQL_DIRS.facts))).toHaveLength(9);
 	});
 
 	it('runs in DuckDB as written: the derived tables build in order, then every metric query runs', async () => {
 		for (const [file, text] of files) {
-			if (!file.startsWith(SQL_DIRS.derived)) continue;
+			if (!file.startsWith(SQL_DIRS.facts)) continue;
 			for (const s of statements(text)) await db.query(s);
 		}
 		for (const [file, text] of files) {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/lib/server/config/config.js';
 import type { Database } from '../../src/lib/server/db/connection.js';
-import { DERIVED, freshDerived } from '../../src/lib/server/derive/derived.js';
+import { freshDerived } from '../../src/lib/server/derive/derived.js';
+import { FACTS } from '../../src/lib/server/facts/registry.js';
 import { refreshDerived } from '../../src/lib/server/derive/refresh.js';
 import { computeMetrics } from '../../src/lib/server/metrics/registry.js';
 import { memoryDb } from '../helpers.js';
@@ -37,8 +38,8 @@ describe('derived tables', () => {
 		);
 		expect(await freshDerived(db.kysely, config)).toEqual(new Set());
 		const timings = await refreshDerived(db, config);
-		expect(timings.map((t) => t.name)).toEqual(DERIVED.map((d) => d.name));
-		expect(await freshDerived(db.kysely, config)).toEqual(new Set(DERIVED.map((d) => d.name)));
+		expect(timings.map((t) => t.name)).toEqual(FACTS.map((d) => d.name));
+		expect(await freshDerived(db.kysely, config)).toEqual(new Set(FACTS.map((d) => d.name)));
 		expect(values(await computeMetrics(db.kysely, config, {}))).toEqual(values(raw));
 		expect(values(await computeMetrics(db.kysely, config, { plan: 'pro', from: '2024-03-01' }, undefined, { trend: 'week' }))).toEqual(
 			values(rawPro)

@@ -1,10 +1,10 @@
-import { DERIVED } from '../../src/lib/server/derive/derived.js';
+import { FACTS } from '../../src/lib/server/facts/registry.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '../../src/lib/server/config/config.js';
 import { openDatabase, type Database } from '../../src/lib/server/db/connection.js';
 import { metricContext } from '../../src/lib/server/metrics/context.js';
-import { firstValueSql } from '../../src/lib/server/metrics/keyevents.js';
+import { firstValueSql } from '../../src/lib/server/facts/first-value.js';
 import { computeMetrics } from '../../src/lib/server/metrics/registry.js';
 
 /** The sample data's planted effects (docs/sample-data.md), as the metrics report them on 20,000 loaded accounts. */
@@ -26,7 +26,7 @@ describe('planted effects through the metrics', () => {
 		expect(m.zero_result_rate).toBeLessThan(0.15);
 		expect(m.activation_cliff_step).toBe('Integration Connected');
 		// Derived tables were built after the load, so every metric read them.
-		expect((await metricContext(db.kysely, config, {})).derived?.size).toBe(DERIVED.length);
+		expect((await metricContext(db.kysely, config, {})).derived?.size).toBe(FACTS.length);
 	});
 
 	it('shows accounts that missed first value within 30 days churning about 3× as often', async () => {

@@ -1,6 +1,6 @@
 import { runQuery, type Database } from '../db/connection.js';
 import type { Config } from '../config/config.js';
-import { derivedBuilds } from './derived.js';
+import { factBuilds } from '../facts/registry.js';
 
 /** How long rebuilding one derived table took. */
 export interface RefreshTiming {
@@ -18,7 +18,7 @@ export async function refreshDerived(db: Database, config: Config): Promise<Refr
 	const timings: RefreshTiming[] = [];
 	try {
 		const [{ latest }] = await runQuery<{ latest: number | null }>(conn, `SELECT max(load_id) AS latest FROM loads WHERE outcome = 'ok'`);
-		for (const { table: d, query } of derivedBuilds(config)) {
+		for (const { table: d, query } of factBuilds(config)) {
 			const t0 = performance.now();
 			const compiled = query.compile(db.kysely);
 			await conn.run('BEGIN TRANSACTION');

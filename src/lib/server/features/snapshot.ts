@@ -1,11 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
-import { accountDaysTable, confusionTable, derivedOrBuilt, sessionsTable } from '../derive/derived.js';
-import { firstValueSql } from '../metrics/keyevents.js';
+import { accountDaysSql } from '../facts/account-days.js';
+import { confusionBurstsSql } from '../facts/bursts.js';
+import { sessionsSql } from '../facts/sessions.js';
+import { firstValueSql } from '../facts/first-value.js';
 import type { MetricContext } from '../metrics/metric.js';
-import { milestoneLevelsSql } from '../metrics/milestones.js';
-import { topicSql } from '../metrics/topics.js';
+import { milestoneLevelsSql } from '../facts/milestones.js';
+import { topicSql } from '../facts/topics.js';
 
 /** Categorical account attributes, one-hot encoded by the model. */
 export const CATEGORICAL_FEATURES = ['plan', 'segment', 'region'] as const;
@@ -116,7 +118,7 @@ export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[],
 				count(*) FILTER (WHERE d.day >= (s.as_of - ${days(30)})::DATE) AS active_days_30d,
 				sum(d.users) FILTER (WHERE d.day >= (s.as_of - ${days(30)})::DATE) AS user_days_30d,
 				max(d.day) FILTER (WHERE d.events > 0) AS last_event_day
-			FROM (${derivedOrBuilt(any, accountDaysTable)}) d JOIN snap s ON d.day >= (s.as_of - ${days(90)})::DATE AND d.day < s.as_of::DATE
+			FROM (${accountDaysSql(any)}) d JOIN snap s ON d.day >= (s.as_of - ${days(90)})::DATE AND d.day < s.as_of::DATE
 			GROUP BY ALL
 		),
 		seats AS (
@@ -146,12 +148,12 @@ export function snapshotSql(db: Kysely<Schema>, config: Config, asOfs: string[],
 		),
 		ss AS (
 			SELECT s.as_of, x.account_id, count(*) AS sessions_90d
-			FROM (${derivedOrBuilt(any, sessionsTable)}) x JOIN snap s ON x.started_at >= s.as_of - ${days(90)} AND x.started_at < s.as_of
+			FROM (${sessionsSql(any)}) x JOIN snap s ON x.started_at >= s.as_of - ${days(90)} AND x.started_at < s.as_of
 			WHERE x.account_id IS NOT NULL GROUP BY ALL
 		),
 		cb AS (
 			SELECT s.as_of, c.account_id, count(*) AS confusion_bursts_90d
-			FROM (${derivedOrBuilt(any, confusionTable)}) c JOIN snap s ON c.at >= s.as_of - ${days(90)} AND c.at < s.as_of
+			FROM (${confusionBurstsSql(any)}) c JOIN snap s ON c.at >= s.as_of - ${days(90)} AND c.at < s.as_of
 			WHERE c.account_id IS NOT NULL GROUP BY ALL
 		),
 		sv AS (

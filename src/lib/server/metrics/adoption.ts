@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { accountDaysTable, accountWeeksTable } from '../derive/derived.js';
+import { accountDaysTable, accountWeeksTable } from '../facts/account-days.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
 import { rateResult } from './rate.js';
 

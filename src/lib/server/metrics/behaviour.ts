@@ -1,7 +1,7 @@
-import { sql, type RawBuilder } from 'kysely';
-import { automationTable, BOT_EVENTS, confusionTable, derivedOrBuilt } from '../derive/derived.js';
-import { keyEventsSql } from './keyevents.js';
-import type { MetricContext, MetricDefinition } from './metric.js';
+import { sql } from 'kysely';
+import { confusionBurstsSql, repeatAutomationsSql } from '../facts/bursts.js';
+import { BOT_EVENTS, keyEventsSql } from '../facts/key-events.js';
+import type { MetricDefinition } from './metric.js';
 
 /** Bot wrong-answer reports per 1,000 bot conversations = `Bot Answer Flagged` events ÷ `Bot Conversation Started` events × 1,000. */
 export const botFlagRate: MetricDefinition = {
@@ -21,15 +21,6 @@ export const botFlagRate: MetricDefinition = {
 	}
 };
 
-/**
- * Confusion bursts: a user viewing the same page at least `confusion.views` times (3) within
- * `confusion.withinMinutes` (2). One burst per run: it is dated by the view that reaches the threshold,
- * and a new one starts only after a view that does not.
- */
-export function confusionBurstsSql(ctx: MetricContext): RawBuilder<unknown> {
-	return derivedOrBuilt(ctx, confusionTable);
-}
-
 /** Confusion bursts = bursts (see {@link confusionBurstsSql}) in the range; details: how many accounts and users had one. */
 export const confusionBursts: MetricDefinition = {
 	id: 'confusion_bursts',
@@ -42,15 +33,6 @@ export const confusionBursts: MetricDefinition = {
 	aggregate: () => sql`count(*) AS bursts, count(DISTINCT account_id) AS accounts, count(DISTINCT user_id) AS users`,
 	finish: (r) => ({ value: r.bursts ?? 0, details: { bursts: r.bursts ?? 0, accounts: r.accounts ?? 0, users: r.users ?? 0 } })
 };
-
-/**
- * Repeated automation runs: an account's self-service automation (`repeatAutomation.event`, named by
- * `properties.automation`) firing at least `runs` (3) times within `withinHours` (1). One per run of
- * repeats, dated by the run that reaches the threshold: a product problem, not a content one.
- */
-export function repeatAutomationsSql(ctx: MetricContext): RawBuilder<unknown> {
-	return derivedOrBuilt(ctx, automationTable);
-}
 
 /** Accounts with repeat automations = accounts where an automation repeated (see {@link repeatAutomationsSql}) in the range. */
 export const repeatAutomations: MetricDefinition = {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { inRange, inScope } from './filters.js';
-import { firstValueSql } from './keyevents.js';
+import { firstValueSql } from '../facts/first-value.js';
 import type { MetricContext } from './metric.js';
 
 /** One cell of a cohort matrix: of the cohort's accounts whose week has ended, the share that qualifies. */

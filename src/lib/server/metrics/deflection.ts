@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { MetricDefinition } from './metric.js';
 import { rateResult } from './rate.js';
-import { sessionsSql } from './sessions.js';
+import { sessionsSql } from '../facts/sessions.js';
 
 /**
  * Ticket deflection rate = self-service sessions **not** followed by a ticket from the same user

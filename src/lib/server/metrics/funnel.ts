@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { derivedOrBuilt, funnelTable } from '../derive/derived.js';
+import { funnelStepsSql } from '../facts/funnel.js';
 import type { AggregateRow, MetricContext, MetricDefinition } from './metric.js';
 import { rate, type Rate } from './rate.js';
 
@@ -39,7 +39,7 @@ function funnelFacts(ctx: MetricContext) {
 	const open = steps
 		.slice(1)
 		.map((_, j) => sql`t1 + ${windowOf(j + 1)} > CAST(${end} AS TIMESTAMPTZ)::TIMESTAMP AS ${sql.raw(`open${j + 2}`)}`);
-	return sql`SELECT t1 AS at, *, ${sql.join(open)} FROM (${derivedOrBuilt(ctx, funnelTable)})`;
+	return sql`SELECT t1 AS at, *, ${sql.join(open)} FROM (${funnelStepsSql(ctx)})`;
 }
 
 /** The funnel from its aggregate row (`c1…cn` completed, `p2…pn` in progress). */

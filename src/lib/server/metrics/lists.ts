@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import { confusionBurstsSql, repeatAutomationsSql } from './behaviour.js';
+import { confusionBurstsSql, repeatAutomationsSql } from '../facts/bursts.js';
 import { runMetric } from './engine.js';
 import { inRange, inScope } from './filters.js';
 import { activationCliffStep, type Funnel } from './funnel.js';
-import { firstValueSql } from './keyevents.js';
+import { firstValueSql } from '../facts/first-value.js';
 import { articleFacts } from './knowledge.js';
 import type { MetricContext } from './metric.js';
-import { topicSql } from './topics.js';
+import { topicSql } from '../facts/topics.js';
 
 /** A list people act on: rows, most important first. */
 export interface ListDefinition {

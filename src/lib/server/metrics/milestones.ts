@@ -1,44 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Config } from '../config/config.js';
-import { derivedOrBuilt, milestoneLevelsTable } from '../derive/derived.js';
-import { keyEventsSql } from './keyevents.js';
+import { allTimeMilestoneLevelsSql, milestoneLevelsSql } from '../facts/milestones.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
-
-/**
- * Each account live at `asOf` (signed up before it, not churned before it) with its milestone level then:
- * the highest L such that it holds every milestone of levels 1…L. A milestone is held once its event
- * happened, unless its `revokedBy` event came later (a repeat of the event earns it back). With `asOf`
- * null: every account, from all its events. Columns: `account_id`, `level` (0–3), `held`, `lost`
- * (milestones revoked and not earned back).
- */
-export function milestoneLevelsSql(src: { config: Config; derived?: Set<string> }, asOfIso: string | null): RawBuilder<unknown> {
-	const ms = src.config.milestones;
-	const asOf = sql`CAST(${asOfIso ?? '9999-12-31T00:00:00Z'} AS TIMESTAMPTZ)::TIMESTAMP`;
-	const defs = sql.join(ms.map((m) => sql`(${m.level}, ${m.name}, ${m.event}, ${m.revokedBy ?? null})`));
-	const events = [...new Set(ms.flatMap((m) => (m.revokedBy ? [m.event, m.revokedBy] : [m.event])))];
-	const levelsUsed = [...new Set(ms.map((m) => m.level))].sort();
-	const full = (l: number) => sql`coalesce(bool_and(held) FILTER (WHERE level = ${l}), true)`;
-	let level: RawBuilder<unknown> = sql`${levelsUsed[levelsUsed.length - 1]}`;
-	for (let i = levelsUsed.length - 1; i >= 0; i--) {
-		level = sql`CASE WHEN ${full(levelsUsed[i])} THEN ${level} ELSE ${i === 0 ? 0 : levelsUsed[i - 1]} END`;
-	}
-	return sql`
-		WITH m(level, name, event, revoked_by) AS (VALUES ${defs}),
-		last AS (
-			SELECT account_id, event, max(timestamp) AS at FROM (${keyEventsSql(src)})
-			WHERE event IN (${sql.join(events)}) AND timestamp < ${asOf} GROUP BY account_id, event
-		),
-		held AS (
-			SELECT a.account_id, m.level, got.at IS NOT NULL AND (lost.at IS NULL OR lost.at < got.at) AS held,
-				got.at IS NOT NULL AND lost.at >= got.at AS revoked
-			FROM accounts a CROSS JOIN m
-			LEFT JOIN last got ON got.account_id = a.account_id AND got.event = m.event
-			LEFT JOIN last lost ON lost.account_id = a.account_id AND lost.event = m.revoked_by
-			WHERE ${asOfIso === null ? sql`true` : sql`a.created_at < ${asOf} AND (a.churned_at IS NULL OR a.churned_at >= ${asOf})`}
-		)
-		SELECT account_id, ${level} AS level, count(*) FILTER (WHERE held) AS held, count(*) FILTER (WHERE revoked) AS lost
-		FROM held GROUP BY account_id`;
-}
 
 /**
  * Whether the range ends after every key event (the usual case: no `--to` or `--as-of`), so the levels
@@ -51,7 +13,7 @@ function afterAllData(ctx: MetricContext): boolean {
 /** The precomputed all-time levels (`derived_milestone_levels`) of the accounts live at the end of the range. */
 function liveLevels(ctx: MetricContext): RawBuilder<unknown> {
 	const to = sql`CAST(${ctx.range.to} AS TIMESTAMPTZ)::TIMESTAMP`;
-	return sql`SELECT l.* FROM (${derivedOrBuilt(ctx, milestoneLevelsTable)}) l JOIN accounts a USING (account_id)
+	return sql`SELECT l.* FROM (${allTimeMilestoneLevelsSql(ctx)}) l JOIN accounts a USING (account_id)
 		WHERE a.created_at < ${to} AND (a.churned_at IS NULL OR a.churned_at >= ${to})`;
 }
 

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { firstValueSql } from './keyevents.js';
+import { firstValueSql } from '../facts/first-value.js';
 import type { MetricContext, MetricDefinition } from './metric.js';
 import { rateResult } from './rate.js';
 

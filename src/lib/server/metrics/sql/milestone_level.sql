@@ -111,15 +111,15 @@ FROM
               )
             WHERE
               event IN (
-                'User Invited',
+                'API Key Created',
+                'Automation Rule Created',
+                'Dashboard Created',
                 'Integration Connected',
                 'Integration Version Outdated',
-                'Workflow Triggered',
-                'Dashboard Created',
                 'Report Shared',
-                'API Key Created',
                 'SSO Configured',
-                'Automation Rule Created'
+                'User Invited',
+                'Workflow Triggered'
               )
               AND timestamp < CAST('2026-10-01T00:00:00.000Z' AS TIMESTAMPTZ)::TIMESTAMP
             GROUP BY

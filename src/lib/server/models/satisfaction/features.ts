@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/connection.js';
 import { resolveRange } from '../../metrics/filters.js';
-import { topicSql } from '../../metrics/topics.js';
+import { topicSql } from '../../facts/topics.js';
 
 /** The two ticket surveys the satisfaction models predict. */
 export type SatisfactionKind = 'csat' | 'ces';

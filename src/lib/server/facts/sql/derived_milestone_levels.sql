@@ -26,15 +26,15 @@ WITH
       )
     WHERE
       event IN (
-        'User Invited',
+        'API Key Created',
+        'Automation Rule Created',
+        'Dashboard Created',
         'Integration Connected',
         'Integration Version Outdated',
-        'Workflow Triggered',
-        'Dashboard Created',
         'Report Shared',
-        'API Key Created',
         'SSO Configured',
-        'Automation Rule Created'
+        'User Invited',
+        'Workflow Triggered'
       )
       AND timestamp < CAST('9999-12-31T00:00:00Z' AS TIMESTAMPTZ)::TIMESTAMP
     GROUP BY
