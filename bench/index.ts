@@ -8,9 +8,12 @@
  *                             (see metrics.ts); default 26,000 accounts (about 10 M events).
  *   train [accounts]          `adoption train` and `adoption score`: features, training, scoring (train.ts);
  *                             default 100,000 accounts.
+ *   incremental [accounts]    `adoption load` of 10 and 100,000 new events into a loaded database: the fact
+ *                             tables kept current in the load, against a full rebuild (incremental.ts).
  *
  * Sizes accept `1000000`, `1_000_000`, `1,000,000`, `1e6`, `10M`, `500k`. Output goes to `bench/out/` (gitignored).
  */
+import { incrementalBench } from './incremental.js';
 import { ingestBench } from './ingest.js';
 import { generateBench } from './generate.js';
 import { metricsBench } from './metrics.js';
@@ -20,7 +23,8 @@ const BENCHES: Record<string, { run: (size: number, repeats?: number) => Promise
 	ingest: { run: ingestBench, defaultSize: 1_000_000 },
 	metrics: { run: (size) => metricsBench(size), defaultSize: 26_000 },
 	generate: { run: (size) => generateBench(size), defaultSize: 26_000 },
-	train: { run: (size) => trainBench(size), defaultSize: 100_000 }
+	train: { run: (size) => trainBench(size), defaultSize: 100_000 },
+	incremental: { run: (size) => incrementalBench(size), defaultSize: 26_000 }
 };
 
 /** Parses a size argument; throws on nonsense. */

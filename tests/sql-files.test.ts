@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/lib/server/db/connection.js';
+import { runQuery, type Database } from '../src/lib/server/db/connection.js';
+import { startTouches } from '../src/lib/server/facts/touched.js';
 import { SQL_DIRS, sqlFiles } from '../src/lib/server/sql-files.js';
 import { memoryDb, ROOT } from './helpers.js';
 
@@ -39,17 +40,27 @@ describe('committed SQL', () => {
 		const metricFiles = [...files.keys()].filter((f) => f.startsWith(SQL_DIRS.metrics));
 		expect(metricFiles).toHaveLength(24);
 		for (const f of metricFiles) expect(statements(files.get(f)!)).toHaveLength(2);
-		expect([...files.keys()].filter((f) => f.startsWith(SQL_DIRS.facts))).toHaveLength(9);
+		const factFiles = [...files.keys()].filter((f) => f.startsWith(SQL_DIRS.facts));
+		expect(factFiles).toHaveLength(9);
+		// The whole build, then the delete and insert a load runs for the keys it touched.
+		for (const f of factFiles) expect(statements(files.get(f)!)).toHaveLength(3);
 	});
 
-	it('runs in DuckDB as written: the derived tables build in order, then every metric query runs', async () => {
-		for (const [file, text] of files) {
-			if (!file.startsWith(SQL_DIRS.facts)) continue;
-			for (const s of statements(text)) await db.query(s);
-		}
-		for (const [file, text] of files) {
-			if (!file.startsWith(SQL_DIRS.metrics)) continue;
-			for (const s of statements(text)) expect(await db.query(s), file).toHaveLength(1);
+	it('runs in DuckDB as written: the fact tables build in order and update for a load, then every metric query runs', async () => {
+		// One connection: a load's touched keys live in its connection's temporary tables.
+		const conn = await db.connect();
+		try {
+			await startTouches(conn);
+			for (const [file, text] of files) {
+				if (!file.startsWith(SQL_DIRS.facts)) continue;
+				for (const s of statements(text)) await runQuery(conn, s);
+			}
+			for (const [file, text] of files) {
+				if (!file.startsWith(SQL_DIRS.metrics)) continue;
+				for (const s of statements(text)) expect(await runQuery(conn, s), file).toHaveLength(1);
+			}
+		} finally {
+			conn.closeSync();
 		}
 	});
 });

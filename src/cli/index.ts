@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { resolveDbPath } from '../lib/server/db/connection.js';
 import { cohortsCommand } from './cohorts.js';
 import { demoCommand } from './demo.js';
+import { deriveCommand } from './derive.js';
 import { generateCommand } from './generate.js';
 import { loadCommand } from './load.js';
 import { metricsCommand } from './metrics.js';
@@ -37,6 +38,7 @@ interface Opts {
 	list?: string;
 	weeks?: string;
 	skipDerived?: boolean;
+	rebuild?: boolean;
 	model?: string;
 	features?: string;
 	label?: string;
@@ -64,11 +66,15 @@ function command<A extends unknown[]>(name: string, description: string, action:
 command<[string[]]>('load <paths...>', 'load files into their tables (CSV, JSON Lines, Parquet, Segment, Zendesk)', (paths, o) =>
 	loadCommand(paths, { db: o.db, table: o.table, format: o.format, skipDerived: o.skipDerived }, makeOutput(!!o.json))
 )
-	.option('--skip-derived', 'do not rebuild the derived tables afterwards (metrics compute from raw data until the next rebuild)')
+	.option('--skip-derived', 'do not rebuild stale fact tables afterwards (metrics compute from raw data until `adoption derive`)')
 	.option('--table <name>', 'the table to load into (default: from the file name)')
 	.option('--format <format>', 'csv, jsonl, parquet, segment or zendesk (default: detected from the content)');
 
 command<[]>('status', 'rows per table and the latest loads', (o) => statusCommand({ db: o.db }, makeOutput(!!o.json)));
+
+command<[]>('derive', 'rebuild the stale fact tables (all of them with --rebuild)', (o) =>
+	deriveCommand({ db: o.db, rebuild: o.rebuild }, makeOutput(!!o.json))
+).option('--rebuild', 'rebuild every fact table, fresh or not');
 
 /**
  * The web server's address: flags, else `PORT` and `HOST` as adapter-node reads them, else 3000 on

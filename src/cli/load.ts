@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../lib/server/config/config.js';
 import { openDatabase } from '../lib/server/db/connection.js';
+import { freshDerived } from '../lib/server/derive/derived.js';
 import { refreshDerived, type RefreshTiming } from '../lib/server/derive/refresh.js';
+import { FACTS } from '../lib/server/facts/registry.js';
 import { FORMATS, type Format } from '../lib/server/ingest/detect.js';
 import { loadFiles, type FileResult } from '../lib/server/ingest/load.js';
 import { CliError, type Output } from './output.js';
@@ -51,8 +53,10 @@ export async function loadCommand(
 	bar?.start(100, 0, { index: 1, files: paths.length, name: '' });
 	let results: FileResult[];
 	let derived: RefreshTiming[] = [];
+	const config = loadConfig();
 	try {
 		results = await loadFiles(db, paths, {
+			config,
 			table: opts.table,
 			format: opts.format as Format | undefined,
 			onProgress: bar
@@ -60,10 +64,10 @@ export async function loadCommand(
 				: undefined
 		});
 		bar?.stop();
-		// Metrics read precomputed sessions and events from derived tables; rebuild them for the new data.
-		if (!opts.skipDerived && results.some((r) => r.ok)) {
-			out.info('Refreshing derived tables…');
-			derived = await refreshDerived(db, loadConfig());
+		// Each load kept the fresh fact tables current; what it could not (a table's first data, a changed config) is rebuilt whole.
+		if (!opts.skipDerived && results.some((r) => r.ok) && (await freshDerived(db.kysely, config)).size < FACTS.length) {
+			out.info('Rebuilding stale fact tables…');
+			derived = await refreshDerived(db, config);
 		}
 	} finally {
 		bar?.stop();
@@ -72,7 +76,7 @@ export async function loadCommand(
 	for (const r of results) out.info(summary(r));
 	if (derived.length)
 		out.info(
-			`Derived tables rebuilt in ${derived.reduce((a, d) => a + d.seconds, 0).toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`
+			`Fact tables rebuilt in ${derived.reduce((a, d) => a + d.seconds, 0).toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`
 		);
 	out.result({
 		files: results.map((r) => ({
@@ -88,6 +92,7 @@ export async function loadCommand(
 			ignored_columns: r.ignored_columns,
 			load_id: r.load_id,
 			ok: r.ok,
+			facts: r.facts,
 			...(r.error ? { error: r.error } : {})
 		})),
 		derived_tables: derived

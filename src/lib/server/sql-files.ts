@@ -4,7 +4,7 @@
  * build. `npm run sql` writes them; a test fails when the committed files differ from what the code
  * compiles, so every change to the SQL shows in the diff.
  */
-import type { Kysely, RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { format } from 'sql-formatter';
 import { parseConfig, type Config } from './config/config.js';
 import type { Schema } from './db/schema.js';
@@ -47,10 +47,18 @@ export function sqlFiles(db: Kysely<Schema>, config: Config = parseConfig({})): 
 		});
 		files.set(`${SQL_DIRS.metrics}/${def.id}.sql`, [HEADER, `-- ${def.id}: ${def.formula}`, '', parts.join('\n\n'), ''].join('\n'));
 	}
+	const built = new Set<string>();
 	for (const { table, query } of factBuilds(config)) {
+		const incremental = [
+			`-- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (${table.scope}) replaced`,
+			`${render(db, sql`DELETE FROM ${sql.table(table.name)} WHERE ${table.touchedRows}`)};`,
+			'',
+			`${render(db, sql`INSERT INTO ${sql.table(table.name)} ${table.build(config, built, true)}`)};`
+		];
+		built.add(table.name);
 		files.set(
 			`${SQL_DIRS.facts}/${table.name}.sql`,
-			[HEADER, `CREATE OR REPLACE TABLE ${table.name} AS`, `${render(db, query)};`, ''].join('\n')
+			[HEADER, '-- Built whole', `CREATE OR REPLACE TABLE ${table.name} AS`, `${render(db, query)};`, '', ...incremental, ''].join('\n')
 		);
 	}
 	return files;
@@ -58,10 +66,11 @@ export function sqlFiles(db: Kysely<Schema>, config: Config = parseConfig({})): 
 
 /** The compiled SQL with its parameters written in as literals, laid out by `sql-formatter` (the templates' indentation is uneven). */
 function render(db: Kysely<Schema>, query: RawBuilder<unknown>): string {
-	const { sql, parameters } = query.compile(db);
+	const compiled = query.compile(db);
 	let i = 0;
-	const text = sql.replace(/\?/g, () => literal(parameters[i++]));
-	if (i !== parameters.length) throw new Error(`${i} placeholders for ${parameters.length} parameters in: ${sql}`);
+	const text = compiled.sql.replace(/\?/g, () => literal(compiled.parameters[i++]));
+	if (i !== compiled.parameters.length)
+		throw new Error(`${i} placeholders for ${compiled.parameters.length} parameters in: ${compiled.sql}`);
 	return format(text, { language: 'duckdb', tabWidth: 2, keywordCase: 'preserve', expressionWidth: 100 });
 }
 

@@ -1,8 +1,9 @@
 import { runQuery, type Database } from '../db/connection.js';
 import type { Config } from '../config/config.js';
-import { factBuilds } from '../facts/registry.js';
+import { FACTS } from '../facts/registry.js';
+import { freshDerived } from './derived.js';
 
-/** How long rebuilding one derived table took. */
+/** How long rebuilding one fact table took. */
 export interface RefreshTiming {
 	name: string;
 	rows: number;
@@ -10,17 +11,23 @@ export interface RefreshTiming {
 }
 
 /**
- * Rebuilds every derived table from the current data and config, each in its own transaction with its
- * `derived_meta` row, so a failure leaves the old table (marked stale by the newer load) in place.
+ * Rebuilds the stale fact tables (all of them with `all`) whole from the current data and config, each in
+ * its own transaction with its `derived_meta` row, so a failure leaves the old table (marked stale by the
+ * newer load) in place. Loads keep fresh tables current themselves (see `facts/incremental.ts`), so after
+ * a load this rebuilds only what a load could not: a table's first data, or a changed config.
  */
-export async function refreshDerived(db: Database, config: Config): Promise<RefreshTiming[]> {
+export async function refreshDerived(db: Database, config: Config, options: { all?: boolean } = {}): Promise<RefreshTiming[]> {
+	const fresh = options.all ? new Set<string>() : await freshDerived(db.kysely, config);
 	const conn = await db.connect();
 	const timings: RefreshTiming[] = [];
 	try {
 		const [{ latest }] = await runQuery<{ latest: number | null }>(conn, `SELECT max(load_id) AS latest FROM loads WHERE outcome = 'ok'`);
-		for (const { table: d, query } of factBuilds(config)) {
+		// A table reads the fresh ones and those rebuilt before it (first value and the funnel read the key events).
+		const usable = new Set(fresh);
+		for (const d of FACTS) {
+			if (fresh.has(d.name)) continue;
 			const t0 = performance.now();
-			const compiled = query.compile(db.kysely);
+			const compiled = d.build(config, new Set(usable)).compile(db.kysely);
 			await conn.run('BEGIN TRANSACTION');
 			try {
 				await conn.run(`CREATE OR REPLACE TABLE ${d.name} AS ${compiled.sql}`, compiled.parameters as never);
@@ -30,6 +37,7 @@ export async function refreshDerived(db: Database, config: Config): Promise<Refr
 				await conn.run('INSERT INTO derived_meta VALUES ($1, $2, $3, $4, $5, now())', [d.name, d.signature(config), latest, n, seconds]);
 				await conn.run('COMMIT');
 				timings.push({ name: d.name, rows: n, seconds });
+				usable.add(d.name);
 			} catch (err) {
 				await conn.run('ROLLBACK');
 				throw err;

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { factSql, micros, type FactSource, type FactTable } from './fact.js';
+import { andIf, factSql, micros, touched, type FactSource, type FactTable } from './fact.js';
 
 /**
  * `derived_confusion`: confusion bursts. A burst is a user viewing the same page `confusion.views` times
@@ -9,14 +9,16 @@ import { factSql, micros, type FactSource, type FactTable } from './fact.js';
 export const confusionTable: FactTable = {
 	name: 'derived_confusion',
 	signature: (c) => JSON.stringify(c.confusion),
-	build: (c) => sql`
+	scope: 'users',
+	touchedRows: touched.user(sql`user_id`),
+	build: (c, _built, only) => sql`
 		SELECT b.at, b.account_id, b.user_id, b.page FROM (
 			SELECT timestamp AS at, account_id, user_id, page, n, lag(n) OVER (PARTITION BY user_id, page ORDER BY timestamp) AS prev_n
 			FROM (
 				SELECT timestamp, account_id, user_id, page,
 					count(*) OVER (PARTITION BY user_id, page ORDER BY timestamp
 						RANGE BETWEEN ${micros(c.confusion.withinMinutes * 60e6)} PRECEDING AND CURRENT ROW) AS n
-				FROM events WHERE event = 'Page Viewed' AND user_id IS NOT NULL AND page IS NOT NULL
+				FROM events WHERE event = 'Page Viewed' AND user_id IS NOT NULL AND page IS NOT NULL${andIf(only, touched.user(sql`user_id`))}
 			)
 		) b WHERE b.n >= ${c.confusion.views} AND coalesce(b.prev_n, 0) < ${c.confusion.views}`
 };
@@ -29,7 +31,9 @@ export const confusionTable: FactTable = {
 export const automationTable: FactTable = {
 	name: 'derived_automation_repeats',
 	signature: (c) => JSON.stringify(c.repeatAutomation),
-	build: (c) => {
+	scope: 'accounts',
+	touchedRows: touched.account(sql`account_id`),
+	build: (c, _built, only) => {
 		const { event, runs, withinHours } = c.repeatAutomation;
 		return sql`
 			SELECT b.at, b.account_id, b.automation FROM (
@@ -38,7 +42,7 @@ export const automationTable: FactTable = {
 					SELECT timestamp, account_id, coalesce(properties ->> '$.automation', '(unnamed)') AS automation,
 						count(*) OVER (PARTITION BY account_id, coalesce(properties ->> '$.automation', '(unnamed)') ORDER BY timestamp
 							RANGE BETWEEN ${micros(withinHours * 3600e6)} PRECEDING AND CURRENT ROW) AS n
-					FROM events WHERE event = ${event} AND account_id IS NOT NULL
+					FROM events WHERE event = ${event} AND account_id IS NOT NULL${andIf(only, touched.account(sql`account_id`))}
 				)
 			) b WHERE b.n >= ${runs} AND coalesce(b.prev_n, 0) < ${runs}`;
 	}

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { factSql, type FactSource, type FactTable } from './fact.js';
+import { andIf, factSql, touched, type FactSource, type FactTable } from './fact.js';
 import { keyEventsTable } from './key-events.js';
 
 const step = (k: number) => sql.raw(`t${k}`);
@@ -13,7 +13,9 @@ const step = (k: number) => sql.raw(`t${k}`);
 export const funnelTable: FactTable = {
 	name: 'derived_funnel',
 	signature: (c) => JSON.stringify(c.funnel),
-	build: (c, built) => {
+	scope: 'accounts',
+	touchedRows: touched.account(sql`account_id`),
+	build: (c, built, only) => {
 		const { steps, windowDays } = c.funnel;
 		const windowOf = (i: number) => sql`to_microseconds(CAST(${steps[i].windowDays ?? windowDays} * 86400e6 AS BIGINT))`;
 		// Each account's times of each step event, as sorted lists; step k is the first time after step k−1's.
@@ -26,7 +28,7 @@ export const funnelTable: FactTable = {
 		return sql`
 			WITH ev AS (
 				SELECT account_id, ${sql.join(lists)} FROM (${factSql({ config: c, derived: built }, keyEventsTable)})
-				WHERE event IN (${sql.join(steps.map((s) => s.event))}) AND account_id IS NOT NULL GROUP BY account_id
+				WHERE event IN (${sql.join(steps.map((s) => s.event))}) AND account_id IS NOT NULL${andIf(only, touched.account(sql`account_id`))} GROUP BY account_id
 			), s1 AS (
 				SELECT *, list_min(e1) AS t1 FROM ev WHERE e1 IS NOT NULL
 			)${sql.join(later, sql``)}

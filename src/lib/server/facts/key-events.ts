@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Config } from '../config/config.js';
-import { factSql, type FactSource, type FactTable } from './fact.js';
+import { andIf, factSql, touched, type FactSource, type FactTable } from './fact.js';
 
 /** Bot events, counted by bot quality. */
 export const BOT_EVENTS = ['Bot Conversation Started', 'Bot Answer Flagged'];
@@ -25,7 +25,10 @@ export function keyEventNames(config: Config): string[] {
 export const keyEventsTable: FactTable = {
 	name: 'derived_key_events',
 	signature: (c) => JSON.stringify(keyEventNames(c)),
-	build: (c) => sql`SELECT account_id, event, timestamp FROM events WHERE event IN (${sql.join(keyEventNames(c))})`
+	scope: 'accounts',
+	touchedRows: touched.account(sql`account_id`),
+	build: (c, _built, only) =>
+		sql`SELECT account_id, event, timestamp FROM events WHERE event IN (${sql.join(keyEventNames(c))})${andIf(only, touched.account(sql`account_id`))}`
 };
 
 /** SQL of the key events (see {@link keyEventsTable}), from the stored table while it is fresh. */

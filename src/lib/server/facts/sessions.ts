@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { factSql, micros, type FactSource, type FactTable } from './fact.js';
+import { andIf, factSql, micros, touched, type FactSource, type FactTable } from './fact.js';
 
 /**
  * `derived_sessions`: self-service sessions. A user's self-service activities (a `kb_searches` row, or an
@@ -12,11 +12,14 @@ import { factSql, micros, type FactSource, type FactTable } from './fact.js';
 export const sessionsTable: FactTable = {
 	name: 'derived_sessions',
 	signature: (c) => JSON.stringify({ gap: c.windows.sessionGapMinutes, events: [...c.selfServiceEvents].sort() }),
-	build: (c) => sql`
+	scope: 'users',
+	touchedRows: touched.user(sql`user_id`),
+	// A user's sessions and their next tickets depend on that user's activity and tickets only.
+	build: (c, _built, only) => sql`
 		WITH act AS (
-			SELECT user_id, account_id, timestamp AS ts FROM kb_searches WHERE user_id IS NOT NULL
+			SELECT user_id, account_id, timestamp AS ts FROM kb_searches WHERE user_id IS NOT NULL${andIf(only, touched.user(sql`user_id`))}
 			UNION ALL
-			SELECT user_id, account_id, timestamp FROM events WHERE event IN (${sql.join(c.selfServiceEvents)}) AND user_id IS NOT NULL
+			SELECT user_id, account_id, timestamp FROM events WHERE event IN (${sql.join(c.selfServiceEvents)}) AND user_id IS NOT NULL${andIf(only, touched.user(sql`user_id`))}
 		), marked AS (
 			SELECT *, CASE WHEN lag(ts) OVER (PARTITION BY user_id ORDER BY ts) > ts - ${micros(c.windows.sessionGapMinutes * 60e6)} THEN 0 ELSE 1 END AS starts
 			FROM act
@@ -25,7 +28,7 @@ export const sessionsTable: FactTable = {
 		), s AS (
 			SELECT user_id, arg_min(account_id, ts) AS account_id, min(ts) AS started_at, max(ts) AS last_at FROM numbered GROUP BY user_id, session_no
 		), t AS (
-			SELECT requester_id, created_at FROM tickets WHERE NOT coalesce(deleted, false) AND requester_id IS NOT NULL
+			SELECT requester_id, created_at FROM tickets WHERE NOT coalesce(deleted, false) AND requester_id IS NOT NULL${andIf(only, touched.user(sql`requester_id`))}
 		)
 		SELECT s.user_id, s.account_id, s.started_at, s.last_at, t.created_at AS next_ticket_at
 		FROM s ASOF LEFT JOIN t ON t.requester_id = s.user_id AND t.created_at > s.last_at`

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Database } from '../db/connection.js';
 import { runQuery } from '../db/connection.js';
+import type { Config } from '../config/config.js';
+import { updateFacts, type FactUpdate } from '../facts/incremental.js';
+import { startTouches } from '../facts/touched.js';
 import { LOAD_ORDER, tableSpec, type TableName, type TableSpec } from './contract.js';
 import { detect, FileError, type Detected, type Format } from './detect.js';
 import { ingestSource, type IngestCounts } from './ingest.js';
@@ -35,6 +38,8 @@ export interface FileResult {
 	ok: boolean;
 	/** Why the file could not be loaded, when `ok` is false. */
 	error?: string;
+	/** The fact tables the load brought up to date in its own transaction (see `facts/incremental.ts`). */
+	facts: FactUpdate[];
 }
 
 /** Where a load is, for progress display. */
@@ -53,6 +58,8 @@ export interface LoadOptions {
 	onProgress?: (p: LoadProgress) => void;
 	/** Most rejects listed per file in the result (all are kept in `rejected_rows`). */
 	maxRejectsListed?: number;
+	/** The config the fact tables are built from: with it, each load updates the fresh ones for what it touched. */
+	config?: Config;
 }
 
 /** What a format's opener hands to the shared validate-and-merge path. */
@@ -137,7 +144,8 @@ async function loadOne(
 		derived: {},
 		ignored_columns: [],
 		load_id: 0,
-		ok: false
+		ok: false,
+		facts: []
 	};
 	const conn = await db.connect();
 	const [{ id }] = await runQuery<{ id: number }>(conn, `SELECT nextval('load_id_seq') AS id`);
@@ -153,9 +161,12 @@ async function loadOne(
 		const hash = sha256(file);
 		await conn.run('BEGIN TRANSACTION');
 		try {
+			await startTouches(conn);
 			const opened = await open(conn, file, detected!, id);
 			const counts = await ingestSource(conn, opened.source, opened.spec, { loadId: id, file });
 			Object.assign(result, counts, { derived: opened.derived ?? {}, ignored_columns: opened.source.ignored });
+			// Before this load's row: the fact tables fresh up to the previous load are the ones kept current.
+			if (options.config) result.facts = await updateFacts(conn, db.kysely, options.config, id);
 			await conn.run(
 				`INSERT INTO loads (load_id, file, sha256, table_name, format, accepted, updated, skipped, rejected, started_at, finished_at, outcome, derived)
 				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ, now(), 'ok', $11)`,

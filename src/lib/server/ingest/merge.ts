@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { runQuery } from '../db/connection.js';
+import { touchEverything, touchRows } from '../facts/touched.js';
 import type { TableSpec } from './contract.js';
 import { ident } from './sql.js';
 
@@ -23,7 +24,8 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
  * new ids are inserted; an existing row gets the supplied columns only, and only when one differs (so
  * re-loading a file changes nothing, and a file with fewer columns erases none). When the file supplies
  * the table's version column, a row older than the stored one is skipped. Into an empty table the rows go
- * straight from the reader, with no staging table and no anti-join.
+ * straight from the reader, with no staging table and no anti-join. The keys of the rows changed (their
+ * old and new versions) are recorded for the fact tables (see `facts/touched.ts`).
  */
 export async function mergeRows(
 	conn: DuckDBConnection,
@@ -37,11 +39,14 @@ export async function mergeRows(
 	const cols = columns.map(ident).join(', ');
 	const empty = (await count(conn, `SELECT count(*) FROM (SELECT 1 FROM ${table} LIMIT 1)`)) === 0;
 	if (empty && !options.updateOnly) {
+		await touchEverything(conn, spec.name);
 		const accepted = await count(conn, `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM (${goodRows})`);
 		return { accepted, updated: 0, skipped: 0 };
 	}
 	await conn.run(`CREATE OR REPLACE TEMP TABLE __stage AS SELECT ${cols} FROM (${goodRows})`);
 	const staged = await count(conn, 'SELECT count(*) FROM __stage');
+	const versions = `SELECT * FROM ${table} WHERE ${key} IN (SELECT ${key} FROM __stage)`;
+	await touchRows(conn, spec.name, versions);
 	const changed = columns.filter((c) => c !== spec.key);
 	let updated = 0;
 	if (changed.length) {
@@ -60,6 +65,7 @@ export async function mergeRows(
 				conn,
 				`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM __stage AS s WHERE s.${key} NOT IN (SELECT ${key} FROM ${table})`
 			);
+	await touchRows(conn, spec.name, versions);
 	await conn.run('DROP TABLE __stage');
 	return { accepted, updated, skipped: staged - accepted - updated };
 }
