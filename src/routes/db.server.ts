@@ -1,6 +1,7 @@
 import { error, isHttpError } from '@sveltejs/kit';
 import type { Database } from '$lib/server/db/connection.js';
 import { withDatabase } from '$lib/server/db/app.js';
+import { cachedRead } from '$lib/server/cache/reads.js';
 
 /**
  * Runs `fn` on the app's database like `withDatabase`, but turns "cannot open the database" failures
@@ -17,6 +18,14 @@ export async function readDatabase<T>(fn: (db: Database) => Promise<T>): Promise
 		if (message) error(503, message);
 		throw err;
 	}
+}
+
+/**
+ * {@link readDatabase} through the read cache: `fn`'s result for `key` (what is read, its parameters and
+ * the config it depends on) is reused until the data changes (see `cache/reads.ts`).
+ */
+export function readCached<T>(key: unknown, fn: (db: Database) => Promise<T>): Promise<T> {
+	return readDatabase((db) => cachedRead(db, key, () => fn(db)));
 }
 
 /** The user-facing message for a failure to open the database, or null for any other error. */

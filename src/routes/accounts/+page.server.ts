@@ -1,6 +1,6 @@
 import { parseWorklistFilters, worklistFilterValues } from '$lib/server/scores/filters.js';
 import { ScoresRepository } from '$lib/server/scores/repository.js';
-import { readDatabase } from '../db.server.js';
+import { readCached } from '../db.server.js';
 import { intParam } from '../params.js';
 import { FILTER_LABELS, WORKLIST_PAGE_SIZE } from './query.js';
 import type { PageServerLoad } from './$types';
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const page = intParam(url, 'page', { min: 1 }) ?? 1;
 	const parsed = parseWorklistFilters(values);
 	const offset = (page - 1) * WORKLIST_PAGE_SIZE;
-	return readDatabase(async (db) => {
+	return readCached(['accounts-page', values, page], async (db) => {
 		const scores = new ScoresRepository(db.kysely);
 		const run = await scores.latestRun();
 		const base = { values, page, pageSize: WORKLIST_PAGE_SIZE, offset, run };

@@ -6,7 +6,7 @@ import { LISTS } from '$lib/server/metrics/lists.js';
 import { computeMetrics, METRICS } from '$lib/server/metrics/registry.js';
 import type { MetricSummary, TrendPoint } from '$lib/components/kpi/kpi.js';
 import type { FunnelData } from '$lib/components/charts/options.js';
-import { readDatabase } from '../db.server.js';
+import { readCached } from '../db.server.js';
 import { KPI_IDS, TRENDED_IDS } from './dashboard.js';
 import { parseFilters } from './filters.server.js';
 import type { PageServerLoad } from './$types';
@@ -36,7 +36,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const parsed = parseFilters(url);
 	const config = loadConfig();
 	const lists = LISTS.map(({ id, label, description }) => ({ id, label, description }));
-	return readDatabase(async (db) => {
+	return readCached(['metrics-page', parsed.values, config], async (db) => {
 		const [options, span] = await Promise.all([filterOptions(db.kysely), new TablesRepository(db.kysely).dataRange()]);
 		const base = { values: parsed.values, options, lists, span };
 		if (parsed.error !== null) return { ...base, error: parsed.error, report: null };

@@ -3,7 +3,7 @@ import { worklistCsv } from '$lib/server/scores/export.js';
 import { parseWorklistFilters, worklistFilterValues, WORKLIST_FILTER_KEYS } from '$lib/server/scores/filters.js';
 import { ScoresRepository } from '$lib/server/scores/repository.js';
 import { WORKLIST_PAGE_SIZE } from '../../accounts/query.js';
-import { readDatabase } from '../../db.server.js';
+import { readCached } from '../../db.server.js';
 import { intParam, MAX_LIMIT } from '../../params.js';
 import { csvResponse, formatFrom } from '../metrics/query.js';
 import type { RequestHandler } from './$types';
@@ -26,7 +26,7 @@ export const GET: RequestHandler = async ({ url }) => {
 	const offset = intParam(url, 'offset') ?? 0;
 	const filters = parsed.filters;
 
-	const body = await readDatabase(async (db) => {
+	const body = await readCached(['accounts', filters, limit, offset], async (db) => {
 		const scores = new ScoresRepository(db.kysely);
 		const run = await scores.latestRun();
 		if (!run) return { run, summary: null, total: 0, rows: [] };

@@ -2,7 +2,7 @@ import { error, json } from '@sveltejs/kit';
 import { loadConfig } from '$lib/server/config/config.js';
 import { metricsCsv } from '$lib/server/metrics/export.js';
 import { computeMetrics, metricById } from '$lib/server/metrics/registry.js';
-import { readDatabase } from '../../db.server.js';
+import { readCached } from '../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from './query.js';
 import type { RequestHandler } from './$types';
 
@@ -16,6 +16,7 @@ export const GET: RequestHandler = async ({ url }) => {
 	const ids = url.searchParams.get('metrics')?.split(',').filter(Boolean);
 	const bad = ids?.find((id) => !metricById(id));
 	if (bad) error(400, `Unknown metric '${bad}'.`);
-	const report = await readDatabase((db) => computeMetrics(db.kysely, loadConfig(), filters, ids));
+	const config = loadConfig();
+	const report = await readCached(['metrics', filters, ids, config], (db) => computeMetrics(db.kysely, config, filters, ids));
 	return format === 'csv' ? csvResponse(metricsCsv(report), 'metrics') : json(report);
 };

@@ -3,7 +3,7 @@ import { loadConfig } from '$lib/server/config/config.js';
 import { rowsCsv } from '$lib/server/metrics/export.js';
 import { metricContext } from '$lib/server/metrics/context.js';
 import { listById, runList } from '$lib/server/metrics/lists.js';
-import { readDatabase } from '../../../db.server.js';
+import { readCached } from '../../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from '../../metrics/query.js';
 import type { RequestHandler } from './$types';
 
@@ -13,6 +13,9 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	if (!list) error(404, `Unknown list '${params.name}'.`);
 	const filters = filtersFrom(url, ['format']);
 	const format = formatFrom(url);
-	const result = await readDatabase(async (db) => runList(list, await metricContext(db.kysely, loadConfig(), filters)));
+	const config = loadConfig();
+	const result = await readCached(['list', list.id, filters, config], async (db) =>
+		runList(list, await metricContext(db.kysely, config, filters))
+	);
 	return format === 'csv' ? csvResponse(rowsCsv(result.rows), list.id) : json(result);
 };

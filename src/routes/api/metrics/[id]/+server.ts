@@ -4,7 +4,7 @@ import { DIMENSIONS, GRAINS, runMetric, type GroupBy } from '$lib/server/metrics
 import { groupsCsv } from '$lib/server/metrics/export.js';
 import { metricContext } from '$lib/server/metrics/context.js';
 import { metricById } from '$lib/server/metrics/registry.js';
-import { readDatabase } from '../../../db.server.js';
+import { readCached } from '../../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from '../query.js';
 import type { RequestHandler } from './$types';
 
@@ -25,8 +25,9 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	if (by && !(DIMENSIONS as readonly string[]).includes(by))
 		error(400, `Query parameter 'by' must be one of ${DIMENSIONS.join(', ')}, not '${by}'.`);
 	const group = (trend ? { trend } : by ? { by } : undefined) as GroupBy | undefined;
-	const body = await readDatabase(async (db) => {
-		const ctx = await metricContext(db.kysely, loadConfig(), filters);
+	const config = loadConfig();
+	const body = await readCached(['metric', def.id, filters, group, config], async (db) => {
+		const ctx = await metricContext(db.kysely, config, filters);
 		const overall = await runMetric(def, ctx);
 		const groups = group ? await runMetric(def, ctx, group) : undefined;
 		const definition = { id: def.id, label: def.label, family: def.family, formula: def.formula, unit: def.unit, direction: def.direction };

@@ -4,7 +4,7 @@ import { TablesRepository } from '$lib/server/db/repositories/tables.repository.
 import { metricContext } from '$lib/server/metrics/context.js';
 import { filterOptions } from '$lib/server/metrics/filters.js';
 import { listById, runList } from '$lib/server/metrics/lists.js';
-import { readDatabase } from '../../../db.server.js';
+import { readCached } from '../../../db.server.js';
 import { parseFilters } from '../../filters.server.js';
 import type { PageServerLoad } from './$types';
 
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ url, params }) => {
 	const parsed = parseFilters(url);
 	const config = loadConfig();
 	const meta = { id: list.id, label: list.label, description: list.description };
-	return readDatabase(async (db) => {
+	return readCached(['list-page', list.id, parsed.values, config], async (db) => {
 		const [options, span] = await Promise.all([filterOptions(db.kysely), new TablesRepository(db.kysely).dataRange()]);
 		const base = { list: meta, values: parsed.values, options, span };
 		if (parsed.error !== null) return { ...base, error: parsed.error, result: null };

@@ -1,0 +1,57 @@
+/**
+ * Read results cached by (what, parameters, config, data version): a page on unchanged data does not
+ * recompute; the first view after a load or a scoring run does, and only for what it shows. Bounded by
+ * bytes (an LRU from `lru-cache`, sized by each result's JSON); identical reads that miss at the same
+ * time compute once. Results are shared between requests: callers must not change them.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Database } from '../db/connection.js';
+import { dataVersion } from './version.js';
+
+/** The cache's size: `ADOPTION_CACHE_MB` megabytes of results' JSON (default 64). */
+function maxBytes(): number {
+	const mb = Number(process.env.ADOPTION_CACHE_MB ?? 64);
+	return (Number.isFinite(mb) && mb > 0 ? mb : 64) * 1024 * 1024;
+}
+
+const results = new LRUCache<string, { value: unknown }>({
+	maxSize: maxBytes(),
+	// JSON length in UTF-16 code units, two bytes each: near enough to what the objects hold, and what a response sends.
+	sizeCalculation: (entry) => Math.max(1, 2 * (JSON.stringify(entry.value)?.length ?? 1))
+});
+const inFlight = new Map<string, Promise<unknown>>();
+
+/** How the cache has done since the process started (for the benchmark and tests). */
+export const cacheStats = { hits: 0, misses: 0, shared: 0 };
+
+/**
+ * `compute()`'s result for `key` (anything JSON: what is read, its parameters, the config it depends on)
+ * at the database's current data version, from the cache when it is there.
+ */
+export async function cachedRead<T>(db: Database, key: unknown, compute: () => Promise<T>): Promise<T> {
+	const full = JSON.stringify([key, await dataVersion(db)]);
+	const hit = results.get(full);
+	if (hit) {
+		cacheStats.hits++;
+		return hit.value as T;
+	}
+	const pending = inFlight.get(full);
+	if (pending) {
+		cacheStats.shared++;
+		return pending as Promise<T>;
+	}
+	cacheStats.misses++;
+	const run = compute()
+		.then((value) => {
+			results.set(full, { value });
+			return value;
+		})
+		.finally(() => inFlight.delete(full));
+	inFlight.set(full, run);
+	return run;
+}
+
+/** Empties the cache (tests). */
+export function clearReadCache(): void {
+	results.clear();
+}

@@ -1,0 +1,109 @@
+/**
+ * The writing work the CLI and the server share: a load, a training run, a scoring run. Each takes the
+ * open database, its parameters and a progress callback, and returns the document `adoption <command>
+ * --json` prints, with the failure (if any) the command exits non-zero with. The CLI runs them itself
+ * when no server holds the database, else the server runs them as jobs (see `queue.ts`): either way the
+ * same code makes the same document.
+ */
+import { loadConfig } from '../config/config.js';
+import type { Database } from '../db/connection.js';
+import { freshDerived } from '../derive/derived.js';
+import { refreshDerived, type RefreshTiming } from '../derive/refresh.js';
+import { FACTS } from '../facts/registry.js';
+import type { Format } from '../ingest/detect.js';
+import { loadFiles, type LoadProgress } from '../ingest/load.js';
+import { scoreAccounts } from '../models/churn/score.js';
+import { trainChurn } from '../models/churn/train.js';
+
+/** What a job reports while it runs: a line for a person, and/or how far a file has got. */
+export interface JobProgress {
+	message?: string;
+	load?: LoadProgress;
+}
+
+/** A job's outcome: the command's JSON document, and why it failed when it did (the CLI's one-line reason). */
+export interface JobOutcome {
+	doc: unknown;
+	failure?: string;
+}
+
+/** Parameters of each kind of job. */
+export interface JobParams {
+	load: { paths: string[]; table?: string; format?: Format; skipDerived?: boolean };
+	train: { model: 'churn' | 'csat' | 'ces'; asOf?: string };
+	score: { asOf?: string };
+}
+export type JobKind = keyof JobParams;
+export const JOB_KINDS: readonly JobKind[] = ['load', 'train', 'score'];
+
+type Work<K extends JobKind> = (db: Database, params: JobParams[K], progress: (p: JobProgress) => void) => Promise<JobOutcome>;
+
+/** `adoption load`: the files in dependency order, each in its transaction keeping the facts current; then stale fact tables rebuilt. */
+const load: Work<'load'> = async (db, params, progress) => {
+	const config = loadConfig();
+	const results = await loadFiles(db, params.paths, {
+		config,
+		table: params.table,
+		format: params.format,
+		onProgress: (p) => progress({ load: p })
+	});
+	let derived: RefreshTiming[] = [];
+	// Each load kept the fresh fact tables current; what it could not (a table's first data, a changed config) is rebuilt whole.
+	if (!params.skipDerived && results.some((r) => r.ok) && (await freshDerived(db.kysely, config)).size < FACTS.length) {
+		progress({ message: 'Rebuilding stale fact tables…' });
+		derived = await refreshDerived(db, config);
+	}
+	const doc = {
+		files: results.map((r) => ({
+			file: r.file,
+			table: r.table,
+			format: r.format,
+			accepted: r.accepted,
+			updated: r.updated,
+			skipped: r.skipped,
+			rejected: r.rejected,
+			rejects: r.rejects,
+			derived: r.derived,
+			ignored_columns: r.ignored_columns,
+			load_id: r.load_id,
+			ok: r.ok,
+			facts: r.facts,
+			...(r.error ? { error: r.error } : {})
+		})),
+		derived_tables: derived
+	};
+	const failed = results.filter((r) => !r.ok);
+	const failure =
+		failed.length === 0
+			? undefined
+			: failed.length === 1
+				? failed[0].error!
+				: `${failed.length} files failed to load; first: ${failed[0].error}`;
+	return { doc, failure };
+};
+
+/** `adoption train --model churn|csat|ces`: trains, evaluates on held-out data, saves the model. */
+const train: Work<'train'> = async (db, params, progress) => {
+	const config = loadConfig();
+	if (params.model === 'churn') {
+		return { doc: await trainChurn(db, config, { asOf: params.asOf, onProgress: (message) => progress({ message }) }) };
+	}
+	const { trainSatisfaction } = await import('../models/satisfaction/train.js');
+	const r = await trainSatisfaction(db, params.model, { asOf: params.asOf });
+	return { doc: { target: params.model, version: r.version, ...r.evaluation } };
+};
+
+/** `adoption score`: every live account scored with the latest models. */
+const score: Work<'score'> = async (db, params) => ({ doc: await scoreAccounts(db, loadConfig(), { asOf: params.asOf }) });
+
+const WORK: { [K in JobKind]: Work<K> } = { load, train, score };
+
+/** Runs a job of `kind` on `db`. */
+export function runJob<K extends JobKind>(
+	db: Database,
+	kind: K,
+	params: JobParams[K],
+	progress: (p: JobProgress) => void
+): Promise<JobOutcome> {
+	return (WORK[kind] as Work<K>)(db, params, progress);
+}
