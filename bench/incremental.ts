@@ -85,7 +85,7 @@ export async function incrementalBench(accounts: number): Promise<void> {
 
 	const result: Record<string, unknown> = { bench: 'incremental', accounts, base_load_seconds: base.seconds };
 	for (const n of [10, 100_000]) {
-		const file = path.join(out, `incremental-events-${n}.csv`);
+		const file = path.join(out, `events-incremental-${n}.csv`);
 		eventsFile(file, n, users.u, users.end);
 		const r = run(['load', file, '--db', dbFile]);
 		const doc = (r.doc.files as FileDoc[])[0];

@@ -34,10 +34,12 @@ export const touched = {
 	user: (col: RawBuilder<unknown>) => sql<boolean>`${col} IN (SELECT user_id FROM __touched_users)`,
 	account: (col: RawBuilder<unknown>) =>
 		sql<boolean>`(${col} IN (SELECT account_id FROM __touched_accounts) OR (${col} IS NULL AND EXISTS (SELECT 1 FROM __touched_accounts WHERE account_id IS NULL)))`,
+	// The account test first: DuckDB filters the big table by a hash of a few accounts before the pairs
+	// (measured on 10 M events: 9 ms with it, 1.9–4 s with the correlated pair test alone).
 	day: (account: RawBuilder<unknown>, day: RawBuilder<unknown>) =>
-		sql<boolean>`EXISTS (SELECT 1 FROM __touched_days t WHERE t.account_id = ${account} AND t.day = ${day})`,
+		sql<boolean>`(${account} IN (SELECT account_id FROM __touched_days) AND EXISTS (SELECT 1 FROM __touched_days t WHERE t.account_id = ${account} AND t.day = ${day}))`,
 	week: (account: RawBuilder<unknown>, week: RawBuilder<unknown>) =>
-		sql<boolean>`EXISTS (SELECT 1 FROM __touched_days t WHERE t.account_id = ${account} AND date_trunc('week', t.day)::DATE = ${week})`
+		sql<boolean>`(${account} IN (SELECT account_id FROM __touched_days) AND EXISTS (SELECT 1 FROM __touched_days t WHERE t.account_id = ${account} AND date_trunc('week', t.day)::DATE = ${week}))`
 };
 
 /** ` AND <predicate>` when building only the touched keys, else nothing. */

@@ -59,14 +59,22 @@ ORDER BY
 -- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (days) replaced
 DELETE FROM "derived_account_days"
 WHERE
-  EXISTS (
-    SELECT
-      1
-    FROM
-      __touched_days t
-    WHERE
-      t.account_id = derived_account_days.account_id
-      AND t.day = derived_account_days.day
+  (
+    derived_account_days.account_id IN (
+      SELECT
+        account_id
+      FROM
+        __touched_days
+    )
+    AND EXISTS (
+      SELECT
+        1
+      FROM
+        __touched_days t
+      WHERE
+        t.account_id = derived_account_days.account_id
+        AND t.day = derived_account_days.day
+    )
   );
 
 INSERT INTO
@@ -95,14 +103,22 @@ FROM
       kb_searches
     WHERE
       account_id IS NOT NULL
-      AND EXISTS (
-        SELECT
-          1
-        FROM
-          __touched_days t
-        WHERE
-          t.account_id = kb_searches.account_id
-          AND t.day = kb_searches.timestamp::DATE
+      AND (
+        kb_searches.account_id IN (
+          SELECT
+            account_id
+          FROM
+            __touched_days
+        )
+        AND EXISTS (
+          SELECT
+            1
+          FROM
+            __touched_days t
+          WHERE
+            t.account_id = kb_searches.account_id
+            AND t.day = kb_searches.timestamp::DATE
+        )
       )
     UNION ALL
     SELECT
@@ -115,14 +131,22 @@ FROM
       events
     WHERE
       account_id IS NOT NULL
-      AND EXISTS (
-        SELECT
-          1
-        FROM
-          __touched_days t
-        WHERE
-          t.account_id = events.account_id
-          AND t.day = events.timestamp::DATE
+      AND (
+        events.account_id IN (
+          SELECT
+            account_id
+          FROM
+            __touched_days
+        )
+        AND EXISTS (
+          SELECT
+            1
+          FROM
+            __touched_days t
+          WHERE
+            t.account_id = events.account_id
+            AND t.day = events.timestamp::DATE
+        )
       )
     UNION ALL
     SELECT
@@ -136,14 +160,22 @@ FROM
     WHERE
       account_id IS NOT NULL
       AND NOT coalesce(deleted, false)
-      AND EXISTS (
-        SELECT
-          1
-        FROM
-          __touched_days t
-        WHERE
-          t.account_id = tickets.account_id
-          AND t.day = tickets.created_at::DATE
+      AND (
+        tickets.account_id IN (
+          SELECT
+            account_id
+          FROM
+            __touched_days
+        )
+        AND EXISTS (
+          SELECT
+            1
+          FROM
+            __touched_days t
+          WHERE
+            t.account_id = tickets.account_id
+            AND t.day = tickets.created_at::DATE
+        )
       )
   )
 GROUP BY

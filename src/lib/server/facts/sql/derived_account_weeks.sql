@@ -19,14 +19,22 @@ GROUP BY
 -- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (days) replaced
 DELETE FROM "derived_account_weeks"
 WHERE
-  EXISTS (
-    SELECT
-      1
-    FROM
-      __touched_days t
-    WHERE
-      t.account_id = derived_account_weeks.account_id
-      AND date_trunc('week', t.day)::DATE = derived_account_weeks.week
+  (
+    derived_account_weeks.account_id IN (
+      SELECT
+        account_id
+      FROM
+        __touched_days
+    )
+    AND EXISTS (
+      SELECT
+        1
+      FROM
+        __touched_days t
+      WHERE
+        t.account_id = derived_account_weeks.account_id
+        AND date_trunc('week', t.day)::DATE = derived_account_weeks.week
+    )
   );
 
 INSERT INTO
@@ -43,14 +51,22 @@ FROM
       "derived_account_days"
   ) d
 WHERE
-  EXISTS (
-    SELECT
-      1
-    FROM
-      __touched_days t
-    WHERE
-      t.account_id = d.account_id
-      AND date_trunc('week', t.day)::DATE = date_trunc('week', d.day)::DATE
+  (
+    d.account_id IN (
+      SELECT
+        account_id
+      FROM
+        __touched_days
+    )
+    AND EXISTS (
+      SELECT
+        1
+      FROM
+        __touched_days t
+      WHERE
+        t.account_id = d.account_id
+        AND date_trunc('week', t.day)::DATE = date_trunc('week', d.day)::DATE
+    )
   )
 GROUP BY
   account_id,
