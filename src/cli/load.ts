@@ -1,13 +1,11 @@
 import cliProgress from 'cli-progress';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../lib/server/config/config.js';
-import { openDatabase } from '../lib/server/db/connection.js';
-import { freshDerived } from '../lib/server/derive/derived.js';
-import { refreshDerived, type RefreshTiming } from '../lib/server/derive/refresh.js';
-import { FACTS } from '../lib/server/facts/registry.js';
+import type { RefreshTiming } from '../lib/server/derive/refresh.js';
 import { FORMATS, type Format } from '../lib/server/ingest/detect.js';
-import { loadFiles, type FileResult } from '../lib/server/ingest/load.js';
+import type { FileResult } from '../lib/server/ingest/load.js';
+import { perform } from '../lib/server/jobs/channel.js';
+import type { JobOutcome } from '../lib/server/jobs/kinds.js';
 import { CliError, type Output } from './output.js';
 
 const LISTED = 10;
@@ -31,7 +29,10 @@ function expand(paths: string[], out: Output): string[] {
 	return files.filter((f) => !DOCUMENTATION.test(f));
 }
 
-/** `adoption load PATH… [--table NAME] [--format F]`. */
+/**
+ * `adoption load PATH… [--table NAME] [--format F]`: through the server when one owns the database (as a
+ * job, its progress shown here), else on the file directly; the same document and exit code either way.
+ */
 export async function loadCommand(
 	paths: string[],
 	opts: { db: string; table?: string; format?: string; skipDerived?: boolean },
@@ -42,7 +43,6 @@ export async function loadCommand(
 	}
 	paths = expand(paths, out);
 	if (!paths.length) throw new CliError('no data files to load', 2);
-	const db = await openDatabase(opts.db);
 	const bar =
 		!out.json && process.stdout.isTTY
 			? new cliProgress.SingleBar(
@@ -51,56 +51,44 @@ export async function loadCommand(
 				)
 			: undefined;
 	bar?.start(100, 0, { index: 1, files: paths.length, name: '' });
-	let results: FileResult[];
-	let derived: RefreshTiming[] = [];
-	const config = loadConfig();
+	let outcome: JobOutcome;
 	try {
-		results = await loadFiles(db, paths, {
-			config,
-			table: opts.table,
-			format: opts.format as Format | undefined,
-			onProgress: bar
-				? (p) => bar.update(Math.max(0, Math.round(p.percent)), { index: p.index + 1, files: p.files, name: path.basename(p.file) })
-				: undefined
-		});
-		bar?.stop();
-		// Each load kept the fresh fact tables current; what it could not (a table's first data, a changed config) is rebuilt whole.
-		if (!opts.skipDerived && results.some((r) => r.ok) && (await freshDerived(db.kysely, config)).size < FACTS.length) {
-			out.info('Rebuilding stale fact tables…');
-			derived = await refreshDerived(db, config);
-		}
+		outcome = await perform(
+			opts.db,
+			{
+				kind: 'load',
+				// Absolute: a server resolves paths from its own working folder.
+				params: {
+					paths: paths.map((p) => path.resolve(p)),
+					table: opts.table,
+					format: opts.format as Format | undefined,
+					skipDerived: opts.skipDerived
+				}
+			},
+			(p) => {
+				if (p.load && bar)
+					bar.update(Math.max(0, Math.round(p.load.percent)), {
+						index: p.load.index + 1,
+						files: p.load.files,
+						name: path.basename(p.load.file)
+					});
+				if (p.message) {
+					bar?.stop();
+					out.info(p.message);
+				}
+			}
+		);
 	} finally {
 		bar?.stop();
-		db.close();
 	}
-	for (const r of results) out.info(summary(r));
-	if (derived.length)
+	const doc = outcome.doc as { files: FileResult[]; derived_tables: RefreshTiming[] };
+	for (const r of doc.files) out.info(summary(r));
+	if (doc.derived_tables.length)
 		out.info(
-			`Fact tables rebuilt in ${derived.reduce((a, d) => a + d.seconds, 0).toFixed(1)} s (${derived.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`
+			`Fact tables rebuilt in ${doc.derived_tables.reduce((a, d) => a + d.seconds, 0).toFixed(1)} s (${doc.derived_tables.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ')})`
 		);
-	out.result({
-		files: results.map((r) => ({
-			file: r.file,
-			table: r.table,
-			format: r.format,
-			accepted: r.accepted,
-			updated: r.updated,
-			skipped: r.skipped,
-			rejected: r.rejected,
-			rejects: r.rejects,
-			derived: r.derived,
-			ignored_columns: r.ignored_columns,
-			load_id: r.load_id,
-			ok: r.ok,
-			facts: r.facts,
-			...(r.error ? { error: r.error } : {})
-		})),
-		derived_tables: derived
-	});
-	const failed = results.filter((r) => !r.ok);
-	if (failed.length) {
-		throw new CliError(failed.length === 1 ? failed[0].error! : `${failed.length} files failed to load; first: ${failed[0].error}`);
-	}
+	out.result(doc);
+	if (outcome.failure) throw new CliError(outcome.failure);
 }
 
 function summary(r: FileResult): string {

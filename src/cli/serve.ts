@@ -3,20 +3,35 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../lib/server/db/connection.js';
+import { findServer } from '../lib/server/jobs/channel.js';
 import { CliError, type Output } from './output.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * `adoption serve [--port N] [--host H]`: the built web app on the same database, on 127.0.0.1 unless
- * `--host` says otherwise (there is no sign-in yet, so nothing is exposed by default). Builds the app
- * first when there is no build.
+ * `adoption serve [--port N] [--host H]`: the built web app on the database, which it owns for its lifetime
+ * (see `db/owner.ts`: CLI writes go through it as jobs), on 127.0.0.1 unless `--host` says otherwise (there
+ * is no sign-in yet, so nothing is exposed by default). Builds the app first when there is no build; refuses
+ * when another process already serves or writes the file.
  */
 export async function serveCommand(opts: { db: string; port: string; host: string }, out: Output) {
 	const port = Number(opts.port);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, not '${opts.port}'`, 2);
-	// Bring the schema up to date once, so the app can open the file read-only per request.
-	(await openDatabase(opts.db)).close();
+	const running = findServer(opts.db);
+	if (running)
+		throw new CliError(`${path.resolve(opts.db)} is already served by process ${running.pid} at ${running.url}: one server per database`);
+	// Bring the schema up to date (and see that no other process holds the file) before the server takes it.
+	try {
+		(await openDatabase(opts.db)).close();
+	} catch (err) {
+		const msg = (err as Error).message;
+		const holder = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(msg);
+		if (holder)
+			throw new CliError(
+				`${path.resolve(opts.db)} is in use by process ${holder[2]} (${holder[1]}): one process writes a database at a time`
+			);
+		throw err;
+	}
 	const entry = path.join(root, 'build', 'index.js');
 	if (!fs.existsSync(entry)) {
 		out.info('Building the web app (first run)…');
@@ -34,6 +49,8 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 			HOST: opts.host,
 			PORT: String(port),
 			ADOPTION_DB: dbPath,
+			// The server owns the file: it holds it read-write and runs the CLI's writes as jobs.
+			ADOPTION_OWN: '1',
 			ORIGIN: process.env.ORIGIN ?? `http://${opts.host}:${port}`
 		}
 	});

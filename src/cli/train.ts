@@ -1,7 +1,5 @@
-import { loadConfig } from '../lib/server/config/config.js';
-import { openDatabase } from '../lib/server/db/connection.js';
-import { trainChurn } from '../lib/server/models/churn/train.js';
-import type { ChurnEvaluation } from '../lib/server/models/evaluations.js';
+import { perform } from '../lib/server/jobs/channel.js';
+import type { ChurnEvaluation, SatisfactionEvaluation } from '../lib/server/models/evaluations.js';
 import { CliError, fixed, percent as pct, type Output } from './output.js';
 
 /** Models `adoption train --model` can train. */
@@ -20,24 +18,16 @@ export async function trainCommand(
 	if (opts.label !== undefined || opts.id !== undefined) throw new CliError('--label and --id go with --features FILE', 2);
 	const model = opts.model ?? 'churn';
 	if (!(TRAINABLE as readonly string[]).includes(model)) throw new CliError(`unknown model '${model}': use ${TRAINABLE.join(', ')}`, 2);
-	const db = await openDatabase(opts.db);
-	try {
-		const config = loadConfig();
-		if (model === 'churn') {
-			const r = await trainChurn(db, config, { asOf: opts.asOf, onProgress: (m) => out.info(m) });
-			out.result(r);
-			printChurn(r, out);
-			return;
-		}
-		const { trainSatisfaction } = await import('../lib/server/models/satisfaction/train.js');
-		const r = await trainSatisfaction(db, model as 'csat' | 'ces', { asOf: opts.asOf });
-		out.result({ target: model, version: r.version, ...r.evaluation });
-		out.info(
-			`${model.toUpperCase()} model ${r.version} (${r.evaluation.model}): held-out MAE ${fixed(r.evaluation.mae, 3)} vs mean baseline ${fixed(r.evaluation.baseline_mae, 3)} (${pct(r.evaluation.improvement)} better), RMSE ${fixed(r.evaluation.rmse, 3)} vs ${fixed(r.evaluation.baseline_rmse, 3)}; ${r.evaluation.n_train} training tickets, ${r.evaluation.n_test} test tickets`
-		);
-	} finally {
-		db.close();
-	}
+	// Through the server when one owns the database, else on the file directly: the same document either way.
+	const { doc } = await perform(opts.db, { kind: 'train', params: { model: model as 'churn' | 'csat' | 'ces', asOf: opts.asOf } }, (p) => {
+		if (p.message) out.info(p.message);
+	});
+	out.result(doc);
+	if (model === 'churn') return printChurn(doc as ChurnEvaluation & { version: string }, out);
+	const r = doc as SatisfactionEvaluation & { version: string };
+	out.info(
+		`${model.toUpperCase()} model ${r.version} (${r.model}): held-out MAE ${fixed(r.mae, 3)} vs mean baseline ${fixed(r.baseline_mae, 3)} (${pct(r.improvement)} better), RMSE ${fixed(r.rmse, 3)} vs ${fixed(r.baseline_rmse, 3)}; ${r.n_train} training tickets, ${r.n_test} test tickets`
+	);
 }
 
 function printChurn(r: ChurnEvaluation & { version: string }, out: Output) {

@@ -1,11 +1,12 @@
 import { openDatabase, resolveDbPath, type Database } from './connection.js';
+import { isOwner, ownedDatabase } from './owner.js';
 
 /**
- * Runs `fn` on the app's database (`ADOPTION_DB`, else the default file), opened read-only for this
- * request only: DuckDB lets one process write a file, so holding it open would block `adoption load`
- * while the app is being served. Opening a file takes milliseconds.
+ * Runs `fn` on the app's database (`ADOPTION_DB`, else the default file): in the server, the one it owns
+ * (see `owner.ts`); elsewhere opened read-only for this use only, so another process can write between uses.
  */
 export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+	if (isOwner()) return fn(await ownedDatabase());
 	const path = resolveDbPath();
 	let db: Database;
 	try {

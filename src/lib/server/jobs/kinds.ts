@@ -5,12 +5,13 @@
  * when no server holds the database, else the server runs them as jobs (see `queue.ts`): either way the
  * same code makes the same document.
  */
+import { z } from 'zod';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { freshDerived } from '../derive/derived.js';
 import { refreshDerived, type RefreshTiming } from '../derive/refresh.js';
 import { FACTS } from '../facts/registry.js';
-import type { Format } from '../ingest/detect.js';
+import { FORMATS } from '../ingest/detect.js';
 import { loadFiles, type LoadProgress } from '../ingest/load.js';
 import { scoreAccounts } from '../models/churn/score.js';
 import { trainChurn } from '../models/churn/train.js';
@@ -27,14 +28,27 @@ export interface JobOutcome {
 	failure?: string;
 }
 
-/** Parameters of each kind of job. */
-export interface JobParams {
-	load: { paths: string[]; table?: string; format?: Format; skipDerived?: boolean };
-	train: { model: 'churn' | 'csat' | 'ces'; asOf?: string };
-	score: { asOf?: string };
-}
-export type JobKind = keyof JobParams;
-export const JOB_KINDS: readonly JobKind[] = ['load', 'train', 'score'];
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** Parameters of each kind of job, as a request to run one is checked (paths are absolute: the server's working folder is its own). */
+export const jobRequestSchema = z.discriminatedUnion('kind', [
+	z.object({
+		kind: z.literal('load'),
+		params: z
+			.object({
+				paths: z.array(z.string().refine((p) => p.startsWith('/'), 'must be absolute paths')).min(1),
+				table: z.string().optional(),
+				format: z.enum(FORMATS).optional(),
+				skipDerived: z.boolean().optional()
+			})
+			.strict()
+	}),
+	z.object({ kind: z.literal('train'), params: z.object({ model: z.enum(['churn', 'csat', 'ces']), asOf: day.optional() }).strict() }),
+	z.object({ kind: z.literal('score'), params: z.object({ asOf: day.optional() }).strict() })
+]);
+export type JobRequest = z.infer<typeof jobRequestSchema>;
+export type JobKind = JobRequest['kind'];
+export type JobParams = { [K in JobKind]: Extract<JobRequest, { kind: K }>['params'] };
 
 type Work<K extends JobKind> = (db: Database, params: JobParams[K], progress: (p: JobProgress) => void) => Promise<JobOutcome>;
 

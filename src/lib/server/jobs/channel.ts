@@ -1,0 +1,107 @@
+/**
+ * The CLI's side of the handoff: when a server owns the database (its handoff file is there and its process
+ * alive), `adoption load|train|score|status` send their work to it over loopback HTTP with the file's token,
+ * hear its progress, and print the document the job ends with; when none does, they open the file themselves.
+ * The same `kinds.ts` code runs either way, so the output is the same.
+ */
+import fs from 'node:fs';
+import { openDatabase } from '../db/connection.js';
+import { handoffFile, type ServerHandoff } from '../db/owner.js';
+import { getStatus } from '../status.js';
+import { runJob, type JobOutcome, type JobProgress, type JobRequest } from './kinds.js';
+import type { Job, JobEvent } from './queue.js';
+
+/** The server that owns `dbPath`, or null when none does (no handoff file, or its process is gone). */
+export function findServer(dbPath: string): ServerHandoff | null {
+	let handoff: ServerHandoff;
+	try {
+		handoff = JSON.parse(fs.readFileSync(handoffFile(dbPath), 'utf8'));
+	} catch {
+		return null;
+	}
+	try {
+		process.kill(handoff.pid, 0);
+	} catch (err) {
+		// EPERM: alive, but another user's; then the file was not ours to read anyway.
+		if ((err as NodeJS.ErrnoException).code !== 'EPERM') return null;
+	}
+	return handoff;
+}
+
+/** Runs a job through the server, hearing its progress; resolves with the job as it ended. */
+async function throughServer(server: ServerHandoff, request: JobRequest, progress: (p: JobProgress) => void): Promise<Job> {
+	let res: Response;
+	try {
+		res = await fetch(`${server.url}/api/jobs?watch`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+			body: JSON.stringify(request)
+		});
+	} catch (err) {
+		throw new Error(`the server holding ${server.db} (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}`, {
+			cause: err
+		});
+	}
+	if (!res.ok || !res.body) {
+		const body = (await res.json().catch(() => null)) as { message?: string } | null;
+		throw new Error(`the server holding ${server.db} refused the job: ${body?.message ?? res.statusText}`);
+	}
+	const decoder = new TextDecoder();
+	let buffered = '';
+	const reader = res.body.getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		buffered += decoder.decode(value, { stream: true });
+		let nl: number;
+		while ((nl = buffered.indexOf('\n')) >= 0) {
+			const event = JSON.parse(buffered.slice(0, nl)) as JobEvent;
+			buffered = buffered.slice(nl + 1);
+			if (event.type === 'progress') progress(event.progress);
+			else return event.job;
+		}
+	}
+	throw new Error(`the server holding ${server.db} closed the connection before the job ended (see its Jobs page)`);
+}
+
+/**
+ * Runs a writing job on `dbPath`: through the server that owns it, else on the file directly. Resolves
+ * with the document and the failure the command prints and exits with; a job that could not run at all
+ * (a crash, not a bad file) rejects with its one-line error.
+ */
+export async function perform(dbPath: string, request: JobRequest, progress: (p: JobProgress) => void): Promise<JobOutcome> {
+	const server = findServer(dbPath);
+	if (server) {
+		const job = await throughServer(server, request, progress);
+		if (job.result === null) throw new Error(job.error ?? `job ${job.job_id} ended without a result`);
+		return { doc: job.result, failure: job.error ?? undefined };
+	}
+	const db = await openDatabase(dbPath);
+	try {
+		return await runJob(db, request.kind, request.params as never, progress);
+	} finally {
+		db.close();
+	}
+}
+
+/** `adoption status`'s document: from the server that owns the file, else read directly. */
+export async function readStatus(dbPath: string): Promise<{ doc: Awaited<ReturnType<typeof statusDoc>>; path: string }> {
+	const server = findServer(dbPath);
+	if (server) {
+		const res = await fetch(`${server.url}/api/status`);
+		if (!res.ok) throw new Error(`the server holding ${server.db} could not tell its status: ${res.statusText}`);
+		return { doc: await res.json(), path: server.db };
+	}
+	const db = await openDatabase(dbPath);
+	try {
+		return { doc: await statusDoc(db), path: db.path };
+	} finally {
+		db.close();
+	}
+}
+
+/** What `adoption status --json` and `GET /api/status` print. */
+export async function statusDoc(db: Awaited<ReturnType<typeof openDatabase>>) {
+	const s = await getStatus(db);
+	return { tables: s.tables, range: s.range, loads: s.loads, rejected_total: s.rejected_total };
+}

@@ -1,0 +1,30 @@
+/** How the Jobs page words a job (plain functions, tested without a browser). */
+import type { Job } from '$lib/server/jobs/queue.js';
+import type { JobProgress } from '$lib/server/jobs/kinds.js';
+
+const base = (p: string) => p.split('/').pop() ?? p;
+
+/** What the job is about: the files of a load, the model trained, the as-of date of a scoring run. */
+export function jobSummary(job: Pick<Job, 'kind' | 'params'>): string {
+	const p = job.params as { paths?: string[]; model?: string; asOf?: string };
+	if (job.kind === 'load' && p.paths) return p.paths.length === 1 ? base(p.paths[0]) : `${p.paths.length} files (${base(p.paths[0])}, …)`;
+	if (job.kind === 'train') return `${p.model ?? 'churn'} model${p.asOf ? ` as of ${p.asOf}` : ''}`;
+	return p.asOf ? `as of ${p.asOf}` : 'every live account';
+}
+
+/** A running job's progress in words: the file and how far, or the latest message. */
+export function progressText(p: JobProgress): string {
+	if (p.load) {
+		const pct = p.load.percent >= 0 ? ` ${Math.round(p.load.percent)} %` : '';
+		return `file ${p.load.index + 1} of ${p.load.files}: ${base(p.load.file)}${pct}`;
+	}
+	return p.message ?? '';
+}
+
+/** How long the job ran (or has been running), e.g. `2.4 s`; empty while queued. */
+export function seconds(job: Pick<Job, 'started_at' | 'finished_at'>, now = Date.now()): string {
+	if (!job.started_at) return '';
+	const end = job.finished_at ? Date.parse(job.finished_at) : now;
+	const s = (end - Date.parse(job.started_at)) / 1000;
+	return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}

@@ -1,0 +1,149 @@
+/**
+ * `adoption serve` owns its database: a second server on the file refuses; `adoption load|status` hand their
+ * work to the running server and print the same JSON and exit codes as alone; pages answer while a load
+ * runs as a job; a server killed mid-load restarts with the database as before the load and the job failed.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../browser/server.js';
+import { fixture, ROOT, tempDir } from '../helpers.js';
+
+const BIN = path.join(ROOT, 'bin', 'adoption.js');
+const dir = tempDir('adoption-owner-');
+const servers: ChildProcess[] = [];
+afterAll(() => {
+	for (const s of servers) if (s.exitCode === null && s.signalCode === null) process.kill(-s.pid!, 'SIGKILL');
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[]) {
+	const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `adoption serve` on `db` and waits until it answers; returns its URL and process. */
+async function serve(db: string): Promise<{ url: string; child: ChildProcess }> {
+	const port = await freePort();
+	const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', String(port)], { cwd: ROOT, detached: true, stdio: 'ignore' });
+	servers.push(child);
+	const url = `http://127.0.0.1:${port}`;
+	for (let i = 0; i < 200; i++) {
+		const ok = await fetch(`${url}/api/status`)
+			.then((r) => r.ok)
+			.catch(() => false);
+		// Ready once it answers and has written the handoff file for the CLI.
+		if (ok && fs.existsSync(`${db}.server.json`)) return { url, child };
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`adoption serve on ${db} did not start within 20 s`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((r) => child.once('exit', r));
+	process.kill(-child.pid!, 'SIGTERM');
+	await exited;
+}
+
+/** The CLI's JSON with what differs between any two runs (ids, timings) blanked. */
+const comparable = (json: string) => JSON.parse(json.replace(/"(load_id|seconds)": [\d.e-]+/g, '"$1": 0'));
+
+/** An events file big enough that loading it takes a few seconds. */
+function bigEvents(file: string, rows: number): void {
+	const lines = ['event_id,user_id,account_id,event,timestamp,page'];
+	for (let i = 0; i < rows; i++)
+		lines.push(
+			`big${i},u${i % 500},,Page Viewed,2024-03-${String(1 + (i % 28)).padStart(2, '0')}T10:${String(i % 60).padStart(2, '0')}:00Z,/p${i % 50}`
+		);
+	fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+describe('adoption serve owns its database', () => {
+	it('refuses a second server on the same file with a one-line reason', async () => {
+		const db = path.join(dir, 'twice.duckdb');
+		const first = await serve(db);
+		try {
+			const second = cli(['serve', '--db', db, '--port', String(await freePort())]);
+			expect(second.code).not.toBe(0);
+			expect(second.stderr.trim().split('\n')).toHaveLength(1);
+			expect(second.stderr).toMatch(/is already served by process \d+ at http:\/\/127\.0\.0\.1:\d+: one server per database/);
+		} finally {
+			await stop(first.child);
+		}
+	});
+
+	it('takes the CLI’s load and status through the server, printing the same JSON and exit codes as alone', async () => {
+		const files = [fixture('ingest', 'accounts.csv'), fixture('ingest', 'tickets.csv')];
+		const aloneDb = path.join(dir, 'alone.duckdb');
+		const servedDb = path.join(dir, 'served.duckdb');
+		const alone = cli(['load', ...files, '--db', aloneDb, '--json']);
+		const aloneBad = cli(['load', fixture('ingest', 'binary.csv'), '--db', aloneDb, '--json']);
+		const aloneStatus = cli(['status', '--db', aloneDb, '--json']);
+		const server = await serve(servedDb);
+		try {
+			const via = cli(['load', ...files, '--db', servedDb, '--json']);
+			expect(via.code).toBe(alone.code);
+			expect(comparable(via.stdout)).toEqual(comparable(alone.stdout));
+			const viaBad = cli(['load', fixture('ingest', 'binary.csv'), '--db', servedDb, '--json']);
+			expect([viaBad.code, viaBad.stderr]).toEqual([aloneBad.code, aloneBad.stderr]);
+			expect(viaBad.code).toBe(1);
+			const viaStatus = cli(['status', '--db', servedDb, '--json']);
+			const strip = (s: string) =>
+				JSON.parse(s).loads.map(({ file, outcome, accepted }: Record<string, unknown>) => ({ file, outcome, accepted }));
+			expect(strip(viaStatus.stdout)).toEqual(strip(aloneStatus.stdout));
+			// The loads ran as jobs of the server.
+			const { jobs } = await (await fetch(`${server.url}/api/jobs`)).json();
+			expect(jobs.map((j: { kind: string; state: string }) => [j.kind, j.state])).toEqual([
+				['load', 'failed'],
+				['load', 'succeeded']
+			]);
+		} finally {
+			await stop(server.child);
+		}
+		expect(fs.existsSync(`${servedDb}.server.json`)).toBe(false);
+	}, 60_000);
+
+	it('answers pages during a load, and after being killed mid-load keeps the database as before it, the job failed', async () => {
+		const db = path.join(dir, 'killed.duckdb');
+		const big = path.join(dir, 'events-big.csv');
+		bigEvents(big, 600_000);
+		expect(cli(['load', fixture('ingest', 'accounts.csv'), '--db', db]).code).toBe(0);
+		const server = await serve(db);
+		const before = (await (await fetch(`${server.url}/api/status`)).json()).tables;
+
+		// A load through the server, watched until it runs; pages answer meanwhile.
+		const loading = spawn(process.execPath, [BIN, 'load', big, '--db', db, '--json'], { cwd: ROOT, stdio: 'ignore' });
+		const loaded = new Promise<number | null>((r) => loading.once('exit', r));
+		let running = false;
+		for (let i = 0; i < 300 && !running; i++) {
+			const { jobs } = await (await fetch(`${server.url}/api/jobs`)).json();
+			running = jobs[0]?.state === 'running';
+			if (!running) await new Promise((r) => setTimeout(r, 50));
+		}
+		expect(running).toBe(true);
+		const statuses = await Promise.all(['/', '/metrics', '/jobs', '/api/status'].map(async (p) => (await fetch(server.url + p)).status));
+		expect(statuses).toEqual([200, 200, 200, 200]);
+
+		// Killed without warning while the load's transaction is open.
+		const { pid } = JSON.parse(fs.readFileSync(`${db}.server.json`, 'utf8'));
+		expect((await (await fetch(`${server.url}/api/jobs`)).json()).jobs[0].state).toBe('running');
+		process.kill(pid, 'SIGKILL');
+		expect(await loaded).not.toBe(0);
+		await new Promise((r) => server.child.once('exit', r));
+
+		const again = await serve(db);
+		try {
+			expect((await (await fetch(`${again.url}/api/status`)).json()).tables).toEqual(before);
+			const { jobs } = await (await fetch(`${again.url}/api/jobs`)).json();
+			expect(jobs[0]).toMatchObject({
+				kind: 'load',
+				state: 'failed',
+				error: expect.stringMatching(/server stopped before the job finished/)
+			});
+		} finally {
+			await stop(again.child);
+		}
+	}, 120_000);
+});
