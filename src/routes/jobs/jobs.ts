@@ -28,3 +28,25 @@ export function seconds(job: Pick<Job, 'started_at' | 'finished_at'>, now = Date
 	const s = (end - Date.parse(job.started_at)) / 1000;
 	return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
+
+/** What a finished job did, in a few words: rows a load took, the model a training run saved, the accounts scored. */
+export function outcomeText(job: Pick<Job, 'kind' | 'result'>): string {
+	const r = job.result as Record<string, unknown> | null;
+	if (!r) return 'done';
+	if (job.kind === 'load' && Array.isArray(r.files)) {
+		const files = r.files as { accepted: number; updated: number; rejected: number }[];
+		const sum = (k: 'accepted' | 'updated' | 'rejected') => files.reduce((a, f) => a + f[k], 0).toLocaleString('en-US');
+		return `${sum('accepted')} new, ${sum('updated')} updated, ${sum('rejected')} rejected`;
+	}
+	if (job.kind === 'train' && typeof r.version === 'string') {
+		const auc =
+			typeof r.auc === 'number'
+				? `, held-out AUC ${r.auc.toFixed(3)}`
+				: typeof r.mae === 'number'
+					? `, held-out MAE ${r.mae.toFixed(3)}`
+					: '';
+		return `saved version ${r.version}${auc}`;
+	}
+	if (job.kind === 'score' && typeof r.scored === 'number') return `${r.scored.toLocaleString('en-US')} accounts scored`;
+	return 'done';
+}
