@@ -51,6 +51,8 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 			ADOPTION_DB: dbPath,
 			// The server owns the file: it holds it read-write and runs the CLI's writes as jobs.
 			ADOPTION_OWN: '1',
+			// Uploads stream to disk under the app's own cap (ADOPTION_UPLOAD_LIMIT), not adapter-node's 512 KB.
+			BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? 'Infinity',
 			ORIGIN: process.env.ORIGIN ?? `http://${opts.host}:${port}`
 		}
 	});

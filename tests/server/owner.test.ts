@@ -24,9 +24,14 @@ function cli(args: string[]) {
 }
 
 /** Starts `adoption serve` on `db` and waits until it answers; returns its URL and process. */
-async function serve(db: string): Promise<{ url: string; child: ChildProcess }> {
+async function serve(db: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
 	const port = await freePort();
-	const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', String(port)], { cwd: ROOT, detached: true, stdio: 'ignore' });
+	const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', String(port)], {
+		cwd: ROOT,
+		detached: true,
+		stdio: 'ignore',
+		env: { ...process.env, ...env }
+	});
 	servers.push(child);
 	const url = `http://127.0.0.1:${port}`;
 	for (let i = 0; i < 200; i++) {
@@ -146,4 +151,43 @@ describe('adoption serve owns its database', () => {
 			await stop(again.child);
 		}
 	}, 120_000);
+
+	it('loads files uploaded on the Load page as a job, and refuses one over the size cap with 413, changing nothing', async () => {
+		const db = path.join(dir, 'uploads.duckdb');
+		const server = await serve(db, { ADOPTION_UPLOAD_LIMIT: '4KB' });
+		try {
+			const put = (batch: string, name: string, body: Buffer) =>
+				fetch(`${server.url}/api/uploads/${batch}/${name}`, {
+					method: 'PUT',
+					body,
+					headers: { 'content-type': 'application/octet-stream' }
+				});
+			const { batch } = await (await fetch(`${server.url}/api/uploads`, { method: 'POST' })).json();
+			const big = await put(batch, 'events.csv', Buffer.alloc(5000, 'x'));
+			expect(big.status).toBe(413);
+			expect((await big.json()).message).toMatch(/over the upload limit/);
+			expect(fs.existsSync(path.join(dir, 'uploads', batch, 'events.csv'))).toBe(false);
+			expect((await fetch(`${server.url}/api/uploads/${batch}`, { method: 'POST' })).status).toBe(400);
+			expect((await (await fetch(`${server.url}/api/jobs`)).json()).jobs).toEqual([]);
+
+			for (const f of ['accounts.csv', 'tickets.csv']) {
+				expect((await put(batch, f, fs.readFileSync(fixture('ingest', f)))).status).toBe(201);
+			}
+			expect((await put(batch, '..%2Fescape.csv', Buffer.from('a'))).status).toBe(400);
+			const job = await (await fetch(`${server.url}/api/uploads/${batch}`, { method: 'POST' })).json();
+			let done = job;
+			for (let i = 0; i < 100 && (done.state === 'queued' || done.state === 'running'); i++) {
+				await new Promise((r) => setTimeout(r, 100));
+				done = await (await fetch(`${server.url}/api/jobs/${job.job_id}`)).json();
+			}
+			expect(done.state).toBe('succeeded');
+			expect(done.result.files.map((f: { table: string; accepted: number }) => [f.table, f.accepted])).toEqual([
+				['accounts', 3],
+				['tickets', 2]
+			]);
+			expect((await (await fetch(`${server.url}/api/status`)).json()).tables).toMatchObject({ accounts: 3, tickets: 2 });
+		} finally {
+			await stop(server.child);
+		}
+	}, 60_000);
 });
