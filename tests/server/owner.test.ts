@@ -13,6 +13,21 @@ import { fixture, ROOT, tempDir } from '../helpers.js';
 const BIN = path.join(ROOT, 'bin', 'adoption.js');
 const dir = tempDir('adoption-owner-');
 const servers: ChildProcess[] = [];
+const logs = new Map<ChildProcess, () => string>();
+
+/** GET as JSON; one retry when the connection drops (a kept-alive socket the server closed as it was reused). */
+async function getJson(url: string, server?: ChildProcess): Promise<Record<string, unknown> & { jobs?: { state: string }[] }> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await (await fetch(url)).json();
+		} catch (err) {
+			if (attempt > 0)
+				throw new Error(`GET ${url} failed: ${(err as Error).message}; server output:\n${server ? logs.get(server)?.() : ''}`, {
+					cause: err
+				});
+		}
+	}
+}
 afterAll(() => {
 	for (const s of servers) if (s.exitCode === null && s.signalCode === null) process.kill(-s.pid!, 'SIGKILL');
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -29,9 +44,13 @@ async function serve(db: string, env: Record<string, string> = {}): Promise<{ ur
 	const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', String(port)], {
 		cwd: ROOT,
 		detached: true,
-		stdio: 'ignore',
+		stdio: ['ignore', 'pipe', 'pipe'],
 		env: { ...process.env, ...env }
 	});
+	let log = '';
+	child.stdout?.on('data', (b) => (log += b));
+	child.stderr?.on('data', (b) => (log += b));
+	logs.set(child, () => log);
 	servers.push(child);
 	const url = `http://127.0.0.1:${port}`;
 	for (let i = 0; i < 200; i++) {
@@ -116,15 +135,15 @@ describe('adoption serve owns its database', () => {
 		bigEvents(big, 600_000);
 		expect(cli(['load', fixture('ingest', 'accounts.csv'), '--db', db]).code).toBe(0);
 		const server = await serve(db);
-		const before = (await (await fetch(`${server.url}/api/status`)).json()).tables;
+		const before = (await getJson(`${server.url}/api/status`, server.child)).tables;
 
 		// A load through the server, watched until it runs; pages answer meanwhile.
 		const loading = spawn(process.execPath, [BIN, 'load', big, '--db', db, '--json'], { cwd: ROOT, stdio: 'ignore' });
 		const loaded = new Promise<number | null>((r) => loading.once('exit', r));
 		let running = false;
 		for (let i = 0; i < 300 && !running; i++) {
-			const { jobs } = await (await fetch(`${server.url}/api/jobs`)).json();
-			running = jobs[0]?.state === 'running';
+			const { jobs } = await getJson(`${server.url}/api/jobs`, server.child);
+			running = jobs?.[0]?.state === 'running';
 			if (!running) await new Promise((r) => setTimeout(r, 50));
 		}
 		expect(running).toBe(true);
@@ -133,7 +152,7 @@ describe('adoption serve owns its database', () => {
 
 		// Killed without warning while the load's transaction is open.
 		const { pid } = JSON.parse(fs.readFileSync(`${db}.server.json`, 'utf8'));
-		expect((await (await fetch(`${server.url}/api/jobs`)).json()).jobs[0].state).toBe('running');
+		expect((await getJson(`${server.url}/api/jobs`, server.child)).jobs?.[0].state).toBe('running');
 		process.kill(pid, 'SIGKILL');
 		expect(await loaded).not.toBe(0);
 		await new Promise((r) => server.child.once('exit', r));
@@ -159,7 +178,7 @@ describe('adoption serve owns its database', () => {
 			const put = (batch: string, name: string, body: Buffer) =>
 				fetch(`${server.url}/api/uploads/${batch}/${name}`, {
 					method: 'PUT',
-					body,
+					body: new Uint8Array(body),
 					headers: { 'content-type': 'application/octet-stream' }
 				});
 			const { batch } = await (await fetch(`${server.url}/api/uploads`, { method: 'POST' })).json();
