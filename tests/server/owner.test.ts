@@ -108,10 +108,10 @@ describe('adoption serve owns its database', () => {
 		const server = await serve(servedDb);
 		try {
 			const via = cli(['load', ...files, '--db', servedDb, '--json']);
-			expect(via.code).toBe(alone.code);
+			expect(via.code, `${via.stderr}\n${logs.get(server.child)?.()}`).toBe(alone.code);
 			expect(comparable(via.stdout)).toEqual(comparable(alone.stdout));
 			const viaBad = cli(['load', fixture('ingest', 'binary.csv'), '--db', servedDb, '--json']);
-			expect([viaBad.code, viaBad.stderr]).toEqual([aloneBad.code, aloneBad.stderr]);
+			expect([viaBad.code, viaBad.stderr], logs.get(server.child)?.()).toEqual([aloneBad.code, aloneBad.stderr]);
 			expect(viaBad.code).toBe(1);
 			const viaStatus = cli(['status', '--db', servedDb, '--json']);
 			const strip = (s: string) =>

@@ -48,20 +48,39 @@ async function throughServer(server: ServerHandoff, request: JobRequest, progres
 	}
 	const decoder = new TextDecoder();
 	let buffered = '';
-	const reader = res.body.getReader();
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		buffered += decoder.decode(value, { stream: true });
-		let nl: number;
-		while ((nl = buffered.indexOf('\n')) >= 0) {
-			const event = JSON.parse(buffered.slice(0, nl)) as JobEvent;
-			buffered = buffered.slice(nl + 1);
-			if (event.type === 'progress') progress(event.progress);
-			else return event.job;
+	let jobId: number | null = null;
+	try {
+		const reader = res.body.getReader();
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			buffered += decoder.decode(value, { stream: true });
+			let nl: number;
+			while ((nl = buffered.indexOf('\n')) >= 0) {
+				const event = JSON.parse(buffered.slice(0, nl)) as JobEvent;
+				buffered = buffered.slice(nl + 1);
+				if (event.type === 'queued') jobId = event.job.job_id;
+				else if (event.type === 'progress') progress(event.progress);
+				else return event.job;
+			}
 		}
+	} catch (err) {
+		if (jobId === null) throw err;
 	}
-	throw new Error(`the server holding ${server.db} closed the connection before the job ended (see its Jobs page)`);
+	// The stream broke (or ended early) after the job was queued: the job runs on regardless, so ask how it ends.
+	if (jobId === null) throw new Error(`the server holding ${server.db} closed the connection before queueing the job`);
+	return pollJob(server, jobId);
+}
+
+/** Asks the server about job `id` until it has ended. */
+async function pollJob(server: ServerHandoff, id: number): Promise<Job> {
+	for (;;) {
+		const res = await fetch(`${server.url}/api/jobs/${id}`);
+		if (!res.ok) throw new Error(`the server holding ${server.db} lost job ${id}: ${res.statusText}`);
+		const job = (await res.json()) as Job;
+		if (job.state !== 'queued' && job.state !== 'running') return job;
+		await new Promise((r) => setTimeout(r, 200));
+	}
 }
 
 /**

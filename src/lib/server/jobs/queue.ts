@@ -27,8 +27,8 @@ export interface Job {
 	finished_at: string | null;
 }
 
-/** What a watcher hears: progress while the job runs, then the job as it ended. */
-export type JobEvent = { type: 'progress'; progress: JobProgress } | { type: 'done'; job: Job };
+/** What a watcher hears: the job as queued, progress while it runs, then the job as it ended. */
+export type JobEvent = { type: 'queued'; job: Job } | { type: 'progress'; progress: JobProgress } | { type: 'done'; job: Job };
 
 type Row = Omit<Job, 'params' | 'progress' | 'result'> & { params: string; progress: string | null; result: string | null };
 const parse = (r: Row): Job => ({
@@ -66,7 +66,8 @@ export class JobQueue {
 			[kind, JSON.stringify(params)]
 		);
 		const job = parse(row);
-		this.tail = this.tail.then(() => this.run(job.job_id, kind, params));
+		// A job that fails to even record its end must not stop the ones queued after it.
+		this.tail = this.tail.then(() => this.run(job.job_id, kind, params)).catch(() => {});
 		return job;
 	}
 
@@ -96,7 +97,13 @@ export class JobQueue {
 	}
 
 	private emit(id: number, e: JobEvent): void {
-		for (const listener of this.watchers.get(id) ?? []) listener(e);
+		for (const listener of this.watchers.get(id) ?? []) {
+			try {
+				listener(e);
+			} catch {
+				// A watcher that went away (its stream closed) must not stop the job or the others.
+			}
+		}
 	}
 
 	private async run<K extends JobKind>(id: number, kind: K, params: JobParams[K]): Promise<void> {

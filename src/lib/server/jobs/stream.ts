@@ -1,8 +1,8 @@
 import type { Job, JobEvent, JobQueue } from './queue.js';
 
 /**
- * A job's events as newline-delimited JSON, from now until it ends (the last line is `{"type": "done",
- * "job": …}`): what the CLI reads to print progress and then exactly the document it prints alone.
+ * A job's events as newline-delimited JSON, from now until it ends (the first line is `{"type": "queued",
+ * "job": …}`, the last `{"type": "done", "job": …}`): what the CLI reads to print progress and then exactly the document it prints alone.
  */
 export function jobEventStream(queue: JobQueue, job: Job): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
@@ -19,6 +19,8 @@ export function jobEventStream(queue: JobQueue, job: Job): ReadableStream<Uint8A
 					controller.close();
 				}
 			};
+			// First the job itself, so a watcher whose stream breaks can still ask how it ended.
+			send({ type: 'queued', job });
 			stop = queue.watch(job.job_id, send);
 			// It may have ended between submitting and watching.
 			void queue.get(job.job_id).then((now) => {
