@@ -1,5 +1,5 @@
 /**
- * Fact tables kept current by loads (`facts/incremental.ts`): for random sequences of small loads (new
+ * Fact tables kept current by loads (`derive/incremental.ts`): for random sequences of small loads (new
  * rows, updated rows, late rows older than the stored ones, rows moving to another user or account,
  * tickets arriving deleted, files touching no fact), every fact table equals a full rebuild's, row for
  * row, and stays fresh without a rebuild.

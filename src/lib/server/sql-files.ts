@@ -50,7 +50,7 @@ export function sqlFiles(db: Kysely<Schema>, config: Config = parseConfig({})): 
 	const built = new Set<string>();
 	for (const { table, query } of factBuilds(config)) {
 		const incremental = [
-			`-- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (${table.scope}) replaced`,
+			`-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (${table.scope}) replaced`,
 			`${render(db, sql`DELETE FROM ${sql.table(table.name)} WHERE ${table.touchedRows}`)};`,
 			'',
 			`${render(db, sql`INSERT INTO ${sql.table(table.name)} ${table.build(config, built, true)}`)};`

@@ -13,7 +13,7 @@ export interface RefreshTiming {
 /**
  * Rebuilds the stale fact tables (all of them with `all`) whole from the current data and config, each in
  * its own transaction with its `derived_meta` row, so a failure leaves the old table (marked stale by the
- * newer load) in place. Loads keep fresh tables current themselves (see `facts/incremental.ts`), so after
+ * newer load) in place. Loads keep fresh tables current themselves (see `derive/incremental.ts`), so after
  * a load this rebuilds only what a load could not: a table's first data, or a changed config.
  */
 export async function refreshDerived(db: Database, config: Config, options: { all?: boolean } = {}): Promise<RefreshTiming[]> {

@@ -1,7 +1,7 @@
 /**
  * What a load touched: the users, accounts and account-days its new and changed rows belong to (old and
  * new values both, so a row that moves from one account to another touches both). The merge records them
- * in the load's connection (`__touched_*` temp tables) inside the load's transaction; `incremental.ts`
+ * in the load's connection (`__touched_*` temp tables) inside the load's transaction; `derive/incremental.ts`
  * then rebuilds only those keys of each fact table, in the same transaction.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';

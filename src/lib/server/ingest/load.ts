@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { Database } from '../db/connection.js';
 import { runQuery } from '../db/connection.js';
 import type { Config } from '../config/config.js';
-import { updateFacts, type FactUpdate } from '../facts/incremental.js';
+import { updateFacts, type FactUpdate } from '../derive/incremental.js';
 import { startTouches } from '../facts/touched.js';
 import { LOAD_ORDER, tableSpec, type TableName, type TableSpec } from './contract.js';
 import { detect, FileError, type Detected, type Format } from './detect.js';
@@ -38,7 +38,7 @@ export interface FileResult {
 	ok: boolean;
 	/** Why the file could not be loaded, when `ok` is false. */
 	error?: string;
-	/** The fact tables the load brought up to date in its own transaction (see `facts/incremental.ts`). */
+	/** The fact tables the load brought up to date in its own transaction (see `derive/incremental.ts`). */
 	facts: FactUpdate[];
 }
 

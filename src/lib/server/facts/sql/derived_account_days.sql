@@ -56,7 +56,7 @@ GROUP BY
 ORDER BY
   day;
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (days) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (days) replaced
 DELETE FROM "derived_account_days"
 WHERE
   (

@@ -16,7 +16,7 @@ GROUP BY
   account_id,
   week;
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (days) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (days) replaced
 DELETE FROM "derived_account_weeks"
 WHERE
   (

@@ -44,7 +44,7 @@ WHERE
   b.n >= 3
   AND coalesce(b.prev_n, 0) < 3;
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (accounts) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (accounts) replaced
 DELETE FROM "derived_automation_repeats"
 WHERE
   (

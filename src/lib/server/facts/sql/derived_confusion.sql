@@ -48,7 +48,7 @@ WHERE
   b.n >= 3
   AND coalesce(b.prev_n, 0) < 3;
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (users) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (users) replaced
 DELETE FROM "derived_confusion"
 WHERE
   user_id IN (

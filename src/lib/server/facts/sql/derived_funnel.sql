@@ -107,7 +107,7 @@ SELECT
 FROM
   s4;
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (accounts) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (accounts) replaced
 DELETE FROM "derived_funnel"
 WHERE
   (

@@ -23,7 +23,7 @@ WHERE
     'Workflow Triggered'
   );
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (accounts) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (accounts) replaced
 DELETE FROM "derived_key_events"
 WHERE
   (

@@ -106,7 +106,7 @@ FROM
 GROUP BY
   account_id;
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (accounts) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (accounts) replaced
 DELETE FROM "derived_milestone_levels"
 WHERE
   (

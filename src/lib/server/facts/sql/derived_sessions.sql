@@ -82,7 +82,7 @@ FROM
   ASOF LEFT JOIN t ON t.requester_id = s.user_id
   AND t.created_at > s.last_at;
 
--- Kept current by a load, in its transaction (facts/incremental.ts): the rows of the keys it touched (users) replaced
+-- Kept current by a load, in its transaction (derive/incremental.ts): the rows of the keys it touched (users) replaced
 DELETE FROM "derived_sessions"
 WHERE
   user_id IN (

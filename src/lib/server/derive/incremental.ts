@@ -1,7 +1,7 @@
 /**
  * Keeps the stored fact tables current inside a load's transaction: for each table fresh before the load
  * (built from this config, up to the previous load), the rows of the keys the load touched (see
- * `touched.ts`) are deleted and rebuilt from the data as the load leaves it, and the table is marked
+ * `facts/touched.ts`) are deleted and rebuilt from the data as the load leaves it, and the table is marked
  * fresh up to this load. So no reader ever sees new rows without their facts, and a small load costs a
  * few small queries instead of a full rebuild. A stale table is left stale: `derive/refresh.ts` rebuilds
  * it whole after the load.
@@ -11,8 +11,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import { runQuery } from '../db/connection.js';
 import type { Schema } from '../db/schema.js';
-import type { TouchScope } from './fact.js';
-import { FACTS } from './registry.js';
+import type { TouchScope } from '../facts/fact.js';
+import { FACTS } from '../facts/registry.js';
+import { freshDerived } from './derived.js';
 
 /** What one table's incremental update did. */
 export interface FactUpdate {
@@ -37,13 +38,8 @@ async function one(conn: DuckDBConnection, sqlText: string, params: unknown[] = 
  */
 export async function updateFacts(conn: DuckDBConnection, kysely: Kysely<Schema>, config: Config, loadId: number): Promise<FactUpdate[]> {
 	if ((await one(conn, 'SELECT count(*) FROM __touched_everything')) > 0) return [];
-	const meta = await runQuery<{ name: string; signature: string; load_id: number | null; latest: number | null }>(
-		conn,
-		`SELECT name, signature, load_id, (SELECT max(load_id) FROM loads WHERE outcome = 'ok') AS latest FROM derived_meta`
-	);
-	const fresh = new Set(
-		meta.filter((m) => m.load_id === m.latest && FACTS.find((f) => f.name === m.name)?.signature(config) === m.signature).map((m) => m.name)
-	);
+	// Read on another connection, so as committed before this load: the tables fresh up to the previous load.
+	const fresh = await freshDerived(kysely, config);
 	const touchedScopes = new Set<TouchScope>();
 	for (const scope of Object.keys(SCOPE_TABLE) as TouchScope[]) {
 		if ((await one(conn, `SELECT count(*) FROM (SELECT 1 FROM ${SCOPE_TABLE[scope]} LIMIT 1)`)) > 0) touchedScopes.add(scope);
