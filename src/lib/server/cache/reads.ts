@@ -21,9 +21,6 @@ const results = new LRUCache<string, { value: unknown }>({
 });
 const inFlight = new Map<string, Promise<unknown>>();
 
-/** How the cache has done since the process started (for the benchmark and tests). */
-export const cacheStats = { hits: 0, misses: 0, shared: 0 };
-
 /**
  * `compute()`'s result for `key` (anything JSON: what is read, its parameters, the config it depends on)
  * at the database's current data version, from the cache when it is there.
@@ -31,16 +28,9 @@ export const cacheStats = { hits: 0, misses: 0, shared: 0 };
 export async function cachedRead<T>(db: Database, key: unknown, compute: () => Promise<T>): Promise<T> {
 	const full = JSON.stringify([key, await dataVersion(db)]);
 	const hit = results.get(full);
-	if (hit) {
-		cacheStats.hits++;
-		return hit.value as T;
-	}
+	if (hit) return hit.value as T;
 	const pending = inFlight.get(full);
-	if (pending) {
-		cacheStats.shared++;
-		return pending as Promise<T>;
-	}
-	cacheStats.misses++;
+	if (pending) return pending as Promise<T>;
 	const run = compute()
 		.then((value) => {
 			results.set(full, { value });
