@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,4 +21,21 @@ export function memoryDb(): Promise<Database> {
 /** A fresh temporary folder, removed by the caller (or left in the OS temp dir). */
 export function tempDir(prefix = 'adoption-test-'): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Runs `adoption <args>` through the bin, as a user would (`npx adoption …` runs this same bin); returns
+ * the exit code and output. A command still running after 90 s is killed and fails the test: a synchronous
+ * spawn blocks the worker, so Vitest's own timeout could never end it.
+ */
+export function adoption(args: string[], env: Record<string, string> = {}) {
+	const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adoption.js'), ...args], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		env: { ...process.env, ...env },
+		timeout: 90_000,
+		killSignal: 'SIGKILL'
+	});
+	if (r.error) throw new Error(`adoption ${args.join(' ')}: ${r.error.message}\n${r.stdout}\n${r.stderr}`, { cause: r.error });
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adoption, SHOTS, startBrowserApp, type BrowserApp, type Server } from './server.js';
+import { SHOTS, startBrowserApp, type BrowserApp, type Server } from './server.js';
+import { adoption } from '../helpers.js';
 
 let app: BrowserApp;
 let page: Page;

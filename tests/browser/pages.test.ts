@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../helpers.js';
-import { adoption, SHOTS, startBrowserApp, type BrowserApp, type Server } from './server.js';
+import { adoption, fixture } from '../helpers.js';
+import { SHOTS, startBrowserApp, type BrowserApp, type Server } from './server.js';
 
 let app: BrowserApp;
 let page: Page;

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adoption, startBrowserApp, startServer, type BrowserApp, type Server } from './server.js';
+import { startBrowserApp, startServer, type BrowserApp, type Server } from './server.js';
+import { adoption } from '../helpers.js';
 
 /** What `adoption train --json` and `adoption score --json` reported, to hold the pages to. */
 interface Reports {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, tempDir } from '../helpers.js';
+import { adoption, ROOT, tempDir } from '../helpers.js';
 
 const ENTRY = path.join(ROOT, 'build', 'index.js');
 const CHROMIUM = '/usr/bin/chromium';
@@ -34,12 +34,6 @@ export function ensureBuild(): void {
 	if (built > newestMtime(path.join(ROOT, 'src'))) return;
 	const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`npx vite build failed:\n${r.stdout}\n${r.stderr}`);
-}
-
-/** Runs `adoption <args>` through the bin, as a user would; returns the exit code and output. */
-export function adoption(args: string[]) {
-	const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adoption.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A TCP port nobody is listening on right now. */

@@ -1,18 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../browser/server.js';
-import { fixture, ROOT, tempDir } from '../helpers.js';
-
-/** Runs the CLI as a user would (`npx adoption …` runs this same bin). */
-function adoption(args: string[], env: Record<string, string> = {}) {
-	const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adoption.js'), ...args], {
-		cwd: ROOT,
-		encoding: 'utf8',
-		env: { ...process.env, ...env }
-	});
-	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { adoption, fixture, ROOT, tempDir } from '../helpers.js';
 
 describe('adoption CLI', () => {
 	it('load --json prints one JSON document with the contract’s keys and exits 0 despite rejected rows', () => {

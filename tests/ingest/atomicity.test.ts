@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/connection.js';
-import { fixture, ROOT, tempDir } from '../helpers.js';
+import { adoption, fixture, ROOT, tempDir } from '../helpers.js';
 
 const ROWS = 3_000_000;
 
@@ -13,7 +13,7 @@ describe('a load whose process is killed halfway', () => {
 		const dbFile = path.join(dir, 'kill.duckdb');
 		const events = path.join(dir, 'events.csv');
 		const bin = path.join(ROOT, 'bin', 'adoption.js');
-		expect(spawnSync(process.execPath, [bin, 'load', fixture('ingest', 'accounts.csv'), '--db', dbFile]).status).toBe(0);
+		expect(adoption(['load', fixture('ingest', 'accounts.csv'), '--db', dbFile]).code).toBe(0);
 		const scratch = await openDatabase(':memory:', { threads: 1 });
 		await scratch.query(`COPY (SELECT 'e' || i AS event_id, 'u' || (i % 500) AS user_id, 'A1' AS account_id,
 			'Page Viewed' AS event, '2024-03-01T00:00:00Z' AS timestamp, '/p/' || (i % 40) AS page

@@ -9,8 +9,7 @@ import { isHttpError } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getRejected } from '../../src/routes/api/rejected/+server.js';
 import { GET as getStatus } from '../../src/routes/api/status/+server.js';
-import { adoption } from '../browser/server.js';
-import { fixture, ROOT, tempDir } from '../helpers.js';
+import { adoption, fixture, ROOT, tempDir } from '../helpers.js';
 
 /** Any endpoint handler (`never`: each route's handler takes its own event type). */
 type Handler = (event: never) => Response | Promise<Response>;

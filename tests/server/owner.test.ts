@@ -3,12 +3,12 @@
  * work to the running server and print the same JSON and exit codes as alone; pages answer while a load
  * runs as a job; a server killed mid-load restarts with the database as before the load and the job failed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../browser/server.js';
-import { fixture, ROOT, tempDir } from '../helpers.js';
+import { adoption as cli, fixture, ROOT, tempDir } from '../helpers.js';
 
 const BIN = path.join(ROOT, 'bin', 'adoption.js');
 const dir = tempDir('adoption-owner-');
@@ -32,11 +32,6 @@ afterAll(() => {
 	for (const s of servers) if (s.exitCode === null && s.signalCode === null) process.kill(-s.pid!, 'SIGKILL');
 	fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function cli(args: string[]) {
-	const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Starts `adoption serve` on `db` and waits until it answers; returns its URL and process. */
 async function serve(db: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
@@ -64,11 +59,14 @@ async function serve(db: string, env: Record<string, string> = {}): Promise<{ ur
 	throw new Error(`adoption serve on ${db} did not start within 20 s`);
 }
 
+/** Stops a server as Ctrl-C would, and for good after 10 s. */
 async function stop(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise((r) => child.once('exit', r));
 	process.kill(-child.pid!, 'SIGTERM');
+	const kill = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
 	await exited;
+	clearTimeout(kill);
 }
 
 /** The CLI's JSON with what differs between any two runs (ids, timings) blanked. */

@@ -45,6 +45,7 @@ const PROGRESS_EVERY_MS = 1000;
 /** The job queue of one owned database. */
 export class JobQueue {
 	private tail: Promise<void> = Promise.resolve();
+	private inserts: Promise<unknown> = Promise.resolve();
 	private readonly watchers = new Map<number, Set<(e: JobEvent) => void>>();
 	private readonly live = new Map<number, JobProgress>();
 
@@ -61,13 +62,17 @@ export class JobQueue {
 
 	/** Queues a job; it runs after those before it. */
 	async submit<K extends JobKind>(kind: K, params: JobParams[K]): Promise<Job> {
-		const [row] = await this.db.query<Row>(
-			`INSERT INTO jobs (job_id, kind, params, state, created_at) VALUES (nextval('job_id_seq'), $1, $2, 'queued', now()) RETURNING ${COLUMNS}`,
-			[kind, JSON.stringify(params)]
+		// One insert at a time, so job ids, the queue and the order jobs run in all agree.
+		const inserted = this.inserts.then(() =>
+			this.db.query<Row>(
+				`INSERT INTO jobs (job_id, kind, params, state, created_at) VALUES (nextval('job_id_seq'), $1, $2, 'queued', now()) RETURNING ${COLUMNS}`,
+				[kind, JSON.stringify(params)]
+			)
 		);
-		const job = parse(row);
+		this.inserts = inserted.catch(() => {});
+		const job = parse((await inserted)[0]);
 		// A job that fails to even record its end must not stop the ones queued after it.
-		this.tail = this.tail.then(() => this.run(job.job_id, kind, params)).catch(() => {});
+		this.tail = this.tail.then(() => this.run(job, kind, params)).catch(() => {});
 		return job;
 	}
 
@@ -106,15 +111,19 @@ export class JobQueue {
 		}
 	}
 
-	private async run<K extends JobKind>(id: number, kind: K, params: JobParams[K]): Promise<void> {
+	private async run<K extends JobKind>(job: Job, kind: K, params: JobParams[K]): Promise<void> {
+		const id = job.job_id;
 		await this.db.query(`UPDATE jobs SET state = 'running', started_at = now() WHERE job_id = $1`, [id]);
+		// The job's row is written one statement at a time: two concurrent UPDATEs of one row are a DuckDB
+		// write-write conflict, and a lost final UPDATE would leave the job running for ever.
+		let writes: Promise<unknown> = Promise.resolve();
 		let written = 0;
 		const progress = (p: JobProgress) => {
 			this.live.set(id, p);
 			this.emit(id, { type: 'progress', progress: p });
 			if (Date.now() - written < PROGRESS_EVERY_MS) return;
 			written = Date.now();
-			void this.db.query(`UPDATE jobs SET progress = $1 WHERE job_id = $2`, [JSON.stringify(p), id]).catch(() => {});
+			writes = writes.then(() => this.db.query(`UPDATE jobs SET progress = $1 WHERE job_id = $2`, [JSON.stringify(p), id])).catch(() => {});
 		};
 		let outcome: JobOutcome | null = null;
 		let error: string | null;
@@ -124,12 +133,22 @@ export class JobQueue {
 		} catch (err) {
 			error = (err instanceof Error ? err.message : String(err)).split('\n')[0];
 		}
+		await writes;
 		this.live.delete(id);
-		const [row] = await this.db.query<Row>(
-			`UPDATE jobs SET state = $1, result = $2, error = $3, progress = NULL, finished_at = now() WHERE job_id = $4 RETURNING ${COLUMNS}`,
-			[error ? 'failed' : 'succeeded', outcome ? JSON.stringify(outcome.doc) : null, error, id]
-		);
-		this.emit(id, { type: 'done', job: parse(row) });
+		let ended: Job;
+		try {
+			const [row] = await this.db.query<Row>(
+				`UPDATE jobs SET state = $1, result = $2, error = $3, progress = NULL, finished_at = now() WHERE job_id = $4 RETURNING ${COLUMNS}`,
+				[error ? 'failed' : 'succeeded', outcome ? JSON.stringify(outcome.doc) : null, error, id]
+			);
+			ended = parse(row);
+		} catch (err) {
+			// Recording the end failed (the disk is full, say): whoever watches still hears how the job ended.
+			const why = `the job ended but its end could not be recorded: ${(err as Error).message.split('\n')[0]}`;
+			const now = new Date().toISOString();
+			ended = { ...job, state: 'failed', result: outcome?.doc ?? null, error: error ?? why, started_at: now, finished_at: now };
+		}
+		this.emit(id, { type: 'done', job: ended });
 		this.watchers.delete(id);
 	}
 }
