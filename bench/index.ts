@@ -10,6 +10,8 @@
  *                             default 100,000 accounts.
  *   incremental [accounts]    `adoption load` of 10 and 100,000 new events into a loaded database: the fact
  *                             tables kept current in the load, against a full rebuild (incremental.ts).
+ *   serve [accounts]          the production app under 50 simulated users, alone and during a 2 M-row load;
+ *                             closed-loop throughput; small loads as server jobs; peak RSS (serve.ts).
  *
  * Sizes accept `1000000`, `1_000_000`, `1,000,000`, `1e6`, `10M`, `500k`. Output goes to `bench/out/` (gitignored).
  */
@@ -17,6 +19,7 @@ import { incrementalBench } from './incremental.js';
 import { ingestBench } from './ingest.js';
 import { generateBench } from './generate.js';
 import { metricsBench } from './metrics.js';
+import { serveBench } from './serve.js';
 import { trainBench } from './train.js';
 
 const BENCHES: Record<string, { run: (size: number, repeats?: number) => Promise<void>; defaultSize: number }> = {
@@ -24,7 +27,8 @@ const BENCHES: Record<string, { run: (size: number, repeats?: number) => Promise
 	metrics: { run: (size) => metricsBench(size), defaultSize: 26_000 },
 	generate: { run: (size) => generateBench(size), defaultSize: 26_000 },
 	train: { run: (size) => trainBench(size), defaultSize: 100_000 },
-	incremental: { run: (size) => incrementalBench(size), defaultSize: 26_000 }
+	incremental: { run: (size) => incrementalBench(size), defaultSize: 26_000 },
+	serve: { run: (size) => serveBench(size), defaultSize: 26_000 }
 };
 
 /** Parses a size argument; throws on nonsense. */
