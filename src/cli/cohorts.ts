@@ -1,11 +1,7 @@
-import { loadConfig } from '../lib/server/config/config.js';
-import { openDatabase } from '../lib/server/db/connection.js';
-import { cohortMatrix, ttfvDistribution } from '../lib/server/metrics/cohorts.js';
-import { metricContext } from '../lib/server/metrics/context.js';
+import { performRead } from '../lib/server/jobs/channel.js';
+import { COHORT_VIEWS, type CohortView } from '../lib/server/jobs/reads.js';
 import { parseFilters } from '../lib/server/metrics/filters.js';
 import { CliError, type Output } from './output.js';
-
-export const COHORT_VIEWS = ['activation', 'retention', 'ttfv'] as const;
 
 /** `adoption cohorts activation|retention|ttfv [--weeks N] [filters]`: signup-month cohort tables for analysts. */
 export async function cohortsCommand(view: string, opts: { db: string; weeks?: string } & Record<string, string | undefined>, out: Output) {
@@ -17,40 +13,32 @@ export async function cohortsCommand(view: string, opts: { db: string; weeks?: s
 	const { from, to, plan, segment, region, csm, asOf } = opts;
 	const parsed = parseFilters({ from, to, plan, segment, region, csm, asOf });
 	if (!parsed.ok) throw new CliError(`--${parsed.key.replace('asOf', 'as-of')}: ${parsed.message}`, 2);
-	const db = await openDatabase(opts.db);
-	try {
-		const ctx = await metricContext(db.kysely, loadConfig(), parsed.filters);
-		if (view === 'ttfv') {
-			const d = await ttfvDistribution(ctx);
-			out.result({ view, range: ctx.range, filters: ctx.filters, ...d });
-			out.info(['cohort  ', 'accounts', ...d.buckets, 'not yet'].join(' | '));
-			for (const c of d.cohorts)
-				out.info(
-					[
-						c.cohort.padEnd(8),
-						String(c.accounts).padStart(8),
-						...d.buckets.map((b) => String(c.buckets[b]).padStart(b.length)),
-						String(c.not_yet).padStart(7)
-					].join(' | ')
-				);
-			return;
-		}
-		const m = await cohortMatrix(ctx, view as 'activation' | 'retention', weeks);
-		out.result({ view, range: ctx.range, filters: ctx.filters, ...m });
-		out.info(
-			`${view === 'activation' ? 'Reached first value by' : 'Active in'} week n since signup (share of the cohort's accounts whose week n has ended)`
-		);
-		out.info(['cohort  ', 'accounts', ...Array.from({ length: weeks }, (_, w) => `w${w}`.padStart(4))].join(' '));
-		for (const c of m.cohorts) {
+	const doc = await performRead(opts.db, { kind: 'cohorts', params: { filters: parsed.filters, view: view as CohortView, weeks } });
+	out.result(doc);
+	if ('buckets' in doc) {
+		out.info(['cohort  ', 'accounts', ...doc.buckets, 'not yet'].join(' | '));
+		for (const c of doc.cohorts)
 			out.info(
 				[
 					c.cohort.padEnd(8),
 					String(c.accounts).padStart(8),
-					...c.cells.map((x) => (x.value === null ? '   ·' : `${Math.round(x.value * 100)}%`.padStart(4)))
-				].join(' ')
+					...doc.buckets.map((b) => String(c.buckets[b]).padStart(b.length)),
+					String(c.not_yet).padStart(7)
+				].join(' | ')
 			);
-		}
-	} finally {
-		db.close();
+		return;
+	}
+	out.info(
+		`${view === 'activation' ? 'Reached first value by' : 'Active in'} week n since signup (share of the cohort's accounts whose week n has ended)`
+	);
+	out.info(['cohort  ', 'accounts', ...Array.from({ length: weeks }, (_, w) => `w${w}`.padStart(4))].join(' '));
+	for (const c of doc.cohorts) {
+		out.info(
+			[
+				c.cohort.padEnd(8),
+				String(c.accounts).padStart(8),
+				...c.cells.map((x) => (x.value === null ? '   ·' : `${Math.round(x.value * 100)}%`.padStart(4)))
+			].join(' ')
+		);
 	}
 }

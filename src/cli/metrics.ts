@@ -1,10 +1,8 @@
-import { loadConfig } from '../lib/server/config/config.js';
-import { openDatabase } from '../lib/server/db/connection.js';
-import { DIMENSIONS, GRAINS, type Dimension, type Grain, type GroupBy } from '../lib/server/metrics/engine.js';
+import { performRead } from '../lib/server/jobs/channel.js';
+import { DIMENSIONS, GRAINS, type Dimension, type Grain } from '../lib/server/metrics/engine.js';
 import { parseFilters } from '../lib/server/metrics/filters.js';
-import { metricContext } from '../lib/server/metrics/context.js';
-import { listById, LISTS, runList } from '../lib/server/metrics/lists.js';
-import { computeMetrics, METRICS } from '../lib/server/metrics/registry.js';
+import { listById, LISTS } from '../lib/server/metrics/lists.js';
+import { METRICS } from '../lib/server/metrics/registry.js';
 import { CliError, type Output } from './output.js';
 
 /** Options of `adoption metrics`. */
@@ -34,32 +32,29 @@ export async function metricsCommand(opts: MetricsOpts, out: Output) {
 	if (by && !(DIMENSIONS as readonly string[]).includes(by))
 		throw new CliError(`--by must be one of ${DIMENSIONS.join(', ')}, not '${by}'`, 2);
 	if (trend && by) throw new CliError('use --trend or --by, not both', 2);
-	const group: GroupBy | undefined = trend ? { trend: trend as Grain } : by ? { by: by as Dimension } : undefined;
 	const ids = metric?.split(',').filter(Boolean);
 	const unknown = ids?.find((id) => !METRICS.some((m) => m.id === id));
 	if (unknown) throw new CliError(`unknown metric '${unknown}': use one of ${METRICS.map((m) => m.id).join(', ')}`, 2);
 	const parsed = parseFilters(raw);
 	if (!parsed.ok) throw new CliError(`--${parsed.key.replace('asOf', 'as-of')}: ${parsed.message}`, 2);
-	const config = loadConfig();
-	const db = await openDatabase(dbPath);
-	try {
-		if (listDef) {
-			const result = await runList(listDef, await metricContext(db.kysely, config, parsed.filters));
-			out.result(result);
-			out.info(`${listDef.label}: ${listDef.description}`);
-			if (result.rows.length) console.table(result.rows.slice(0, 25));
-			else out.info('  (none)');
-			return;
-		}
-		const report = await computeMetrics(db.kysely, config, parsed.filters, ids, group);
-		out.result(report);
-		out.info(`Range ${report.range.from ?? 'start'} → ${report.range.to} (end of data ${report.range.end_of_data ?? '—'})`);
-		for (const m of METRICS.filter((m) => m.id in report)) {
-			out.info(`  ${m.label.padEnd(36)} ${show(report[m.id], m.unit)}`);
-			for (const g of report.groups?.[m.id] ?? []) out.info(`      ${String(g.group ?? '(none)').padEnd(32)} ${show(g.value, m.unit)}`);
-		}
-	} finally {
-		db.close();
+	if (listDef) {
+		const result = await performRead(dbPath, { kind: 'list', params: { filters: parsed.filters, list: listDef.id } });
+		out.result(result);
+		out.info(`${listDef.label}: ${listDef.description}`);
+		// With --json stdout is the one document: the table is for a person only.
+		if (!result.rows.length) out.info('  (none)');
+		else if (!out.json) console.table(result.rows.slice(0, 25));
+		return;
+	}
+	const report = await performRead(dbPath, {
+		kind: 'metrics',
+		params: { filters: parsed.filters, ids, trend: trend as Grain | undefined, by: by as Dimension | undefined }
+	});
+	out.result(report);
+	out.info(`Range ${report.range.from ?? 'start'} → ${report.range.to} (end of data ${report.range.end_of_data ?? '—'})`);
+	for (const m of METRICS.filter((m) => m.id in report)) {
+		out.info(`  ${m.label.padEnd(36)} ${show(report[m.id], m.unit)}`);
+		for (const g of report.groups?.[m.id] ?? []) out.info(`      ${String(g.group ?? '(none)').padEnd(32)} ${show(g.value, m.unit)}`);
 	}
 }
 

@@ -10,6 +10,7 @@ describe('the Jobs page’s words', () => {
 		);
 		expect(jobSummary({ kind: 'train', params: { model: 'csat', asOf: '2026-10-01' } })).toBe('csat model as of 2026-10-01');
 		expect(jobSummary({ kind: 'score', params: {} })).toBe('every live account');
+		expect(jobSummary({ kind: 'derive', params: { rebuild: true } })).toBe('every fact table');
 	});
 
 	it('says how far a running job has got and what a finished one did', () => {
@@ -26,6 +27,10 @@ describe('the Jobs page’s words', () => {
 		);
 		expect(outcomeText({ kind: 'score', result: { scored: 1999 } })).toBe('1,999 accounts scored');
 		expect(outcomeText({ kind: 'score', result: null })).toBe('done');
+		expect(outcomeText({ kind: 'derive', result: { rebuilt: [{ name: 'derived_sessions' }, { name: 'derived_topics' }] } })).toBe(
+			'2 fact tables rebuilt'
+		);
+		expect(outcomeText({ kind: 'derive', result: { rebuilt: [] } })).toBe('every fact table was fresh');
 	});
 
 	it('says how long a job took, or has been running', () => {

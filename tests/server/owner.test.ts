@@ -96,7 +96,7 @@ describe('adoption serve owns its database', () => {
 		}
 	});
 
-	it('takes the CLI’s load and status through the server, printing the same JSON and exit codes as alone', async () => {
+	it('takes the CLI’s writes and reads through the server, printing the same JSON and exit codes as alone', async () => {
 		const files = [fixture('ingest', 'accounts.csv'), fixture('ingest', 'tickets.csv')];
 		const aloneDb = path.join(dir, 'alone.duckdb');
 		const servedDb = path.join(dir, 'served.duckdb');
@@ -115,9 +115,27 @@ describe('adoption serve owns its database', () => {
 			const strip = (s: string) =>
 				JSON.parse(s).loads.map(({ file, outcome, accepted }: Record<string, unknown>) => ({ file, outcome, accepted }));
 			expect(strip(viaStatus.stdout)).toEqual(strip(aloneStatus.stdout));
-			// The loads ran as jobs of the server.
+			// Reads are answered by the server, with the same document.
+			for (const args of [
+				['metrics', '--plan', 'pro'],
+				['metrics', '--metric', 'ticket_volume', '--trend', 'month'],
+				['metrics', '--list', 'topics_trending'],
+				['cohorts', 'activation', '--weeks', '4']
+			]) {
+				const [a, v] = [aloneDb, servedDb].map((db) => cli([...args, '--db', db, '--json']));
+				expect([v.code, v.stderr], args.join(' ')).toEqual([0, '']);
+				// Each metric's compute time is the one field that differs between any two runs.
+				const doc = (json: string) => ({ ...JSON.parse(json), timings_ms: undefined });
+				expect(doc(v.stdout), args.join(' ')).toEqual(doc(a.stdout));
+			}
+			const tables = (json: string) => JSON.parse(json).rebuilt.map((t: { name: string; rows: number }) => [t.name, t.rows]);
+			const [aloneDerive, viaDerive] = [aloneDb, servedDb].map((db) => cli(['derive', '--rebuild', '--db', db, '--json']));
+			expect(viaDerive.code, viaDerive.stderr).toBe(0);
+			expect(tables(viaDerive.stdout)).toEqual(tables(aloneDerive.stdout));
+			// The writes ran as jobs of the server.
 			const { jobs } = await (await fetch(`${server.url}/api/jobs`)).json();
 			expect(jobs.map((j: { kind: string; state: string }) => [j.kind, j.state])).toEqual([
+				['derive', 'succeeded'],
 				['load', 'failed'],
 				['load', 'succeeded']
 			]);

@@ -4,9 +4,10 @@ import type { JobProgress } from '$lib/server/jobs/kinds.js';
 
 const base = (p: string) => p.split('/').pop() ?? p;
 
-/** What the job is about: the files of a load, the model trained, the as-of date of a scoring run. */
+/** What the job is about: the files of a load, the model trained, the as-of date of a scoring run, which fact tables. */
 export function jobSummary(job: Pick<Job, 'kind' | 'params'>): string {
-	const p = job.params as { paths?: string[]; model?: string; asOf?: string };
+	const p = job.params as { paths?: string[]; model?: string; asOf?: string; rebuild?: boolean };
+	if (job.kind === 'derive') return p.rebuild ? 'every fact table' : 'stale fact tables';
 	if (job.kind === 'load' && p.paths) return p.paths.length === 1 ? base(p.paths[0]) : `${p.paths.length} files (${base(p.paths[0])}, …)`;
 	if (job.kind === 'train') return `${p.model ?? 'churn'} model${p.asOf ? ` as of ${p.asOf}` : ''}`;
 	return p.asOf ? `as of ${p.asOf}` : 'every live account';
@@ -29,7 +30,7 @@ export function seconds(job: Pick<Job, 'started_at' | 'finished_at'>, now = Date
 	return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-/** What a finished job did, in a few words: rows a load took, the model a training run saved, the accounts scored. */
+/** What a finished job did, in a few words: rows a load took, the model a training run saved, the accounts scored, the tables rebuilt. */
 export function outcomeText(job: Pick<Job, 'kind' | 'result'>): string {
 	const r = job.result as Record<string, unknown> | null;
 	if (!r) return 'done';
@@ -48,5 +49,7 @@ export function outcomeText(job: Pick<Job, 'kind' | 'result'>): string {
 		return `saved version ${r.version}${auc}`;
 	}
 	if (job.kind === 'score' && typeof r.scored === 'number') return `${r.scored.toLocaleString('en-US')} accounts scored`;
+	if (job.kind === 'derive' && Array.isArray(r.rebuilt))
+		return r.rebuilt.length === 0 ? 'every fact table was fresh' : `${r.rebuilt.length} fact tables rebuilt`;
 	return 'done';
 }

@@ -1,14 +1,16 @@
 /**
  * The CLI's side of the handoff: when a server owns the database (its handoff file is there and its process
- * alive), `adoption load|train|score|status` send their work to it over loopback HTTP with the file's token,
- * hear its progress, and print the document the job ends with; when none does, they open the file themselves.
- * The same `kinds.ts` code runs either way, so the output is the same.
+ * alive), the CLI's commands send their work to it over loopback HTTP with the file's token: writes
+ * (`load|train|score|derive`) as jobs whose progress they hear, reads (`metrics|cohorts|status`) answered
+ * at once. When none does, they open the file themselves. The same `kinds.ts` and `reads.ts` code runs
+ * either way, so the output is the same.
  */
 import fs from 'node:fs';
 import { openDatabase } from '../db/connection.js';
 import { handoffFile, type ServerHandoff } from '../db/owner.js';
 import { getStatus } from '../status.js';
 import { runJob, type JobOutcome, type JobProgress, type JobRequest } from './kinds.js';
+import { runRead, type ReadDocs, type ReadRequest } from './reads.js';
 import type { Job, JobEvent } from './queue.js';
 
 /** The server that owns `dbPath`, or null when none does (no handoff file, or its process is gone). */
@@ -98,6 +100,34 @@ export async function perform(dbPath: string, request: JobRequest, progress: (p:
 	const db = await openDatabase(dbPath);
 	try {
 		return await runJob(db, request.kind, request.params as never, progress);
+	} finally {
+		db.close();
+	}
+}
+
+/** Runs a read (`adoption metrics|cohorts`) on `dbPath`: by the server that owns it, else on the file directly. */
+export async function performRead<R extends ReadRequest>(dbPath: string, request: R): Promise<ReadDocs[R['kind']]> {
+	const server = findServer(dbPath);
+	if (server) {
+		let res: Response;
+		try {
+			res = await fetch(`${server.url}/api/reads`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+				body: JSON.stringify(request)
+			});
+		} catch (err) {
+			throw new Error(`the server holding ${server.db} (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}`, {
+				cause: err
+			});
+		}
+		const body = (await res.json().catch(() => null)) as (ReadDocs[R['kind']] & { message?: string }) | null;
+		if (!res.ok || body === null) throw new Error(`the server holding ${server.db} could not read: ${body?.message ?? res.statusText}`);
+		return body;
+	}
+	const db = await openDatabase(dbPath);
+	try {
+		return await runRead(db, request);
 	} finally {
 		db.close();
 	}

@@ -1,9 +1,9 @@
 /**
- * The writing work the CLI and the server share: a load, a training run, a scoring run. Each takes the
- * open database, its parameters and a progress callback, and returns the document `adoption <command>
- * --json` prints, with the failure (if any) the command exits non-zero with. The CLI runs them itself
- * when no server holds the database, else the server runs them as jobs (see `queue.ts`): either way the
- * same code makes the same document.
+ * The writing work the CLI and the server share: a load, a training run, a scoring run, a rebuild of the
+ * fact tables. Each takes the open database, its parameters and a progress callback, and returns the
+ * document `adoption <command> --json` prints, with the failure (if any) the command exits non-zero with.
+ * The CLI runs them itself when no server holds the database, else the server runs them as jobs (see
+ * `queue.ts`): either way the same code makes the same document.
  */
 import { z } from 'zod';
 import { loadConfig } from '../config/config.js';
@@ -44,7 +44,8 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
 			.strict()
 	}),
 	z.object({ kind: z.literal('train'), params: z.object({ model: z.enum(['churn', 'csat', 'ces']), asOf: day.optional() }).strict() }),
-	z.object({ kind: z.literal('score'), params: z.object({ asOf: day.optional() }).strict() })
+	z.object({ kind: z.literal('score'), params: z.object({ asOf: day.optional() }).strict() }),
+	z.object({ kind: z.literal('derive'), params: z.object({ rebuild: z.boolean().optional() }).strict() })
 ]);
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 export type JobKind = JobRequest['kind'];
@@ -110,7 +111,13 @@ const train: Work<'train'> = async (db, params, progress) => {
 /** `adoption score`: every live account scored with the latest models. */
 const score: Work<'score'> = async (db, params) => ({ doc: await scoreAccounts(db, loadConfig(), { asOf: params.asOf }) });
 
-const WORK: { [K in JobKind]: Work<K> } = { load, train, score };
+/** `adoption derive [--rebuild]`: the stale fact tables rebuilt, or every one. */
+const derive: Work<'derive'> = async (db, params, progress) => {
+	progress({ message: params.rebuild ? 'Rebuilding every fact table…' : 'Rebuilding stale fact tables…' });
+	return { doc: { rebuilt: await refreshDerived(db, loadConfig(), { all: params.rebuild }) } };
+};
+
+const WORK: { [K in JobKind]: Work<K> } = { load, train, score, derive };
 
 /** Runs a job of `kind` on `db`. */
 export function runJob<K extends JobKind>(

@@ -1,0 +1,74 @@
+/**
+ * The reading work the CLI shares with the server: `adoption metrics` (a report or a list) and `adoption
+ * cohorts`. Each makes the document the command prints with `--json`. The CLI runs it on the file when no
+ * server holds it, else asks the server to run it (`POST /api/reads`, see `channel.ts`): reads need no
+ * queue, but the file is the server's, so the same code runs there and the output is the same.
+ */
+import { z } from 'zod';
+import { loadConfig } from '../config/config.js';
+import type { Database } from '../db/connection.js';
+import { cohortMatrix, ttfvDistribution } from '../metrics/cohorts.js';
+import { metricContext } from '../metrics/context.js';
+import { DIMENSIONS, GRAINS } from '../metrics/engine.js';
+import { filtersSchema, type Filters } from '../metrics/filters.js';
+import { listById, LISTS, runList } from '../metrics/lists.js';
+import { computeMetrics, METRICS } from '../metrics/registry.js';
+
+/** The cohort tables there are. */
+export const COHORT_VIEWS = ['activation', 'retention', 'ttfv'] as const;
+export type CohortView = (typeof COHORT_VIEWS)[number];
+
+const metricId = z.string().refine((id) => METRICS.some((m) => m.id === id), 'is not a metric');
+
+/** A read the CLI asks of the server, checked as it arrives. */
+export const readRequestSchema = z.discriminatedUnion('kind', [
+	z.object({
+		kind: z.literal('metrics'),
+		params: z
+			.object({
+				filters: filtersSchema,
+				ids: z.array(metricId).optional(),
+				trend: z.enum(GRAINS).optional(),
+				by: z.enum(DIMENSIONS).optional()
+			})
+			.strict()
+			.refine((p) => !(p.trend && p.by), 'takes a trend or a breakdown, not both')
+	}),
+	z.object({
+		kind: z.literal('list'),
+		params: z.object({ filters: filtersSchema, list: z.string().refine((id) => LISTS.some((l) => l.id === id), 'is not a list') }).strict()
+	}),
+	z.object({
+		kind: z.literal('cohorts'),
+		params: z.object({ filters: filtersSchema, view: z.enum(COHORT_VIEWS), weeks: z.number().int().min(1).max(104) }).strict()
+	})
+]);
+export type ReadRequest = z.infer<typeof readRequestSchema>;
+
+/** `adoption cohorts <view>` and `GET /api/cohorts/<view>`: a signup-month cohort table. */
+export async function cohortsDoc(db: Database, config: ReturnType<typeof loadConfig>, view: CohortView, weeks: number, filters: Filters) {
+	const ctx = await metricContext(db.kysely, config, filters);
+	const data = view === 'ttfv' ? await ttfvDistribution(ctx) : await cohortMatrix(ctx, view, weeks);
+	return { view, range: ctx.range, filters: ctx.filters, ...data };
+}
+
+/** The document each kind of read makes. */
+export interface ReadDocs {
+	metrics: Awaited<ReturnType<typeof computeMetrics>>;
+	list: Awaited<ReturnType<typeof runList>>;
+	cohorts: Awaited<ReturnType<typeof cohortsDoc>>;
+}
+
+/** Runs a read on `db`: the document the command prints. */
+export async function runRead<R extends ReadRequest>(db: Database, request: R): Promise<ReadDocs[R['kind']]> {
+	const config = loadConfig();
+	const r = request as ReadRequest;
+	const { filters } = r.params;
+	let doc: ReadDocs[keyof ReadDocs];
+	if (r.kind === 'metrics') {
+		const { ids, trend, by } = r.params;
+		doc = await computeMetrics(db.kysely, config, filters, ids, trend ? { trend } : by ? { by } : undefined);
+	} else if (r.kind === 'list') doc = await runList(listById(r.params.list)!, await metricContext(db.kysely, config, filters));
+	else doc = await cohortsDoc(db, config, r.params.view, r.params.weeks, filters);
+	return doc as ReadDocs[R['kind']];
+}
