@@ -45,11 +45,16 @@ export async function mergeRows(
 	}
 	await conn.run(`CREATE OR REPLACE TEMP TABLE __stage AS SELECT ${cols} FROM (${goodRows})`);
 	const staged = await count(conn, 'SELECT count(*) FROM __stage');
+	// The stored versions of the staged ids, found in one scan of the table (the staged ids are the small,
+	// hashed side): they are what the change touches before, and which ids are new.
 	const versions = `SELECT * FROM ${table} WHERE ${key} IN (SELECT ${key} FROM __stage)`;
-	await touchRows(conn, spec.name, versions);
+	await conn.run(`CREATE OR REPLACE TEMP TABLE __before AS ${versions}`);
+	await touchRows(conn, spec.name, 'SELECT * FROM __before');
 	const changed = columns.filter((c) => c !== spec.key);
+	const existing = await count(conn, 'SELECT count(*) FROM __before');
 	let updated = 0;
-	if (changed.length) {
+	// Without stored versions there is nothing to update, and no reason to scan the table again.
+	if (changed.length && existing > 0) {
 		const differs = changed.map((c) => `t.${ident(c)} IS DISTINCT FROM s.${ident(c)}`).join(' OR ');
 		const v = spec.versionColumn && columns.includes(spec.versionColumn) ? ident(spec.versionColumn) : undefined;
 		const newer = v ? ` AND (s.${v} IS NULL OR t.${v} IS NULL OR s.${v} >= t.${v})` : '';
@@ -63,9 +68,14 @@ export async function mergeRows(
 		? 0
 		: await count(
 				conn,
-				`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM __stage AS s WHERE s.${key} NOT IN (SELECT ${key} FROM ${table})`
+				`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM __stage AS s WHERE s.${key} NOT IN (SELECT ${key} FROM __before)`
 			);
-	await touchRows(conn, spec.name, versions);
+	if (accepted + updated > 0) {
+		await conn.run(`CREATE OR REPLACE TEMP TABLE __after AS ${versions}`);
+		await touchRows(conn, spec.name, 'SELECT * FROM __after');
+		await conn.run('DROP TABLE __after');
+	}
 	await conn.run('DROP TABLE __stage');
+	await conn.run('DROP TABLE __before');
 	return { accepted, updated, skipped: staged - accepted - updated };
 }
