@@ -1,9 +1,9 @@
 import { getStatus } from '$lib/server/status.js';
-import { readDatabase } from './db.server.js';
+import { readCached } from './db.server.js';
 import type { PageServerLoad } from './$types';
 
 /** The overview: rows per table, the span of the data, the latest loads and what they rejected. */
 export const load: PageServerLoad = async () => {
-	const status = await readDatabase((db) => getStatus(db));
+	const status = await readCached(['status'], (db) => getStatus(db));
 	return { status };
 };

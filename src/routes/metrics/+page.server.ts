@@ -1,3 +1,4 @@
+import { readMemo } from '$lib/server/cache/reads.js';
 import { loadConfig } from '$lib/server/config/config.js';
 import { TablesRepository } from '$lib/server/db/repositories/tables.repository.js';
 import type { GroupResult } from '$lib/server/metrics/engine.js';
@@ -41,7 +42,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		const base = { values: parsed.values, options, lists, span };
 		if (parsed.error !== null) return { ...base, error: parsed.error, report: null };
 
-		const report = await computeMetrics(db.kysely, config, parsed.filters, undefined, { trend: 'week' }, TRENDED_IDS);
+		const report = await computeMetrics(db.kysely, config, parsed.filters, undefined, { trend: 'week' }, TRENDED_IDS, await readMemo(db));
 		const metrics: MetricSummary[] = METRICS.map((m) => ({
 			id: m.id,
 			label: m.label,

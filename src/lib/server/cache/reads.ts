@@ -26,19 +26,30 @@ const inFlight = new Map<string, Promise<unknown>>();
  * at the database's current data version, from the cache when it is there.
  */
 export async function cachedRead<T>(db: Database, key: unknown, compute: () => Promise<T>): Promise<T> {
-	const full = JSON.stringify([key, await dataVersion(db)]);
-	const hit = results.get(full);
-	if (hit) return hit.value as T;
-	const pending = inFlight.get(full);
-	if (pending) return pending as Promise<T>;
-	const run = compute()
-		.then((value) => {
-			results.set(full, { value });
-			return value;
-		})
-		.finally(() => inFlight.delete(full));
-	inFlight.set(full, run);
-	return run;
+	return (await readMemo(db))(key, compute);
+}
+
+/** {@link cachedRead} at one data version, read once: for a read made of many cached parts (each metric of a page). */
+export type Memo = <T>(key: unknown, compute: () => Promise<T>) => Promise<T>;
+
+/** A {@link Memo} at the database's current data version. */
+export async function readMemo(db: Database): Promise<Memo> {
+	const version = await dataVersion(db);
+	return <T>(key: unknown, compute: () => Promise<T>): Promise<T> => {
+		const full = JSON.stringify([key, version]);
+		const hit = results.get(full);
+		if (hit) return Promise.resolve(hit.value as T);
+		const pending = inFlight.get(full);
+		if (pending) return pending as Promise<T>;
+		const run = compute()
+			.then((value) => {
+				results.set(full, { value });
+				return value;
+			})
+			.finally(() => inFlight.delete(full));
+		inFlight.set(full, run);
+		return run;
+	};
 }
 
 /** Empties the cache (tests). */

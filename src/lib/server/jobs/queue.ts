@@ -48,6 +48,7 @@ export class JobQueue {
 	private inserts: Promise<unknown> = Promise.resolve();
 	private readonly watchers = new Map<number, Set<(e: JobEvent) => void>>();
 	private readonly live = new Map<number, JobProgress>();
+	private readonly ended = new Set<(job: Job) => void>();
 
 	constructor(private readonly db: Database) {}
 
@@ -82,6 +83,11 @@ export class JobQueue {
 		set.add(listener);
 		this.watchers.set(id, set);
 		return () => set.delete(listener);
+	}
+
+	/** Calls `listener` after each job has ended (and its end was recorded). */
+	afterEach(listener: (job: Job) => void): void {
+		this.ended.add(listener);
 	}
 
 	/** One job, with its live progress while it runs. */
@@ -150,6 +156,7 @@ export class JobQueue {
 		}
 		this.emit(id, { type: 'done', job: ended });
 		this.watchers.delete(id);
+		for (const listener of this.ended) listener(ended);
 	}
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
+import type { Memo } from '../cache/reads.js';
 import type { Schema } from '../db/schema.js';
 import { portalAdoptionRate } from './adoption.js';
 import { botFlagRate, confusionBursts, repeatAutomations } from './behaviour.js';
@@ -72,7 +73,9 @@ export async function computeMetrics(
 	ids?: string[],
 	group?: GroupBy,
 	/** With a group: only these metrics are grouped (the dashboard trends its KPIs only); default all. */
-	groupIds?: readonly string[]
+	groupIds?: readonly string[],
+	/** Where each metric's result is cached (see `cache/reads.ts`), so pages and APIs showing it under the same filters share it. */
+	memo?: Memo
 ): Promise<MetricsReport> {
 	const base = await metricContext(db, config, filters);
 	const range = base.range;
@@ -83,9 +86,15 @@ export async function computeMetrics(
 		const t0 = performance.now();
 		const groupable =
 			group && (!groupIds || groupIds.includes(m.id)) && !(('trend' in group && m.timeless) || ('by' in group && m.accountless));
-		const both = groupable ? await runMetricGrouped(m, base, group) : undefined;
-		const r = both?.overall ?? (await runMetric(m, base));
-		return { r, groups: both?.groups, ms: Math.round((performance.now() - t0) * 10) / 10 };
+		const cache: Memo = memo ?? ((_k, compute) => compute());
+		const key = (g: GroupBy | null) => ['metric-result', m.id, filters, g, config];
+		const { r, groups } = await cache(key(groupable ? group : null), async () => {
+			const both = groupable ? await runMetricGrouped(m, base, group) : undefined;
+			return { r: both?.overall ?? (await runMetric(m, base)), groups: both?.groups };
+		});
+		// A grouped run has the overall value too: an ungrouped read of the metric (the API) reuses it.
+		if (groupable) await cache(key(null), async () => ({ r, groups: undefined }));
+		return { r, groups, ms: Math.round((performance.now() - t0) * 10) / 10 };
 	});
 	chosen.forEach((m, i) => {
 		const { r, groups, ms } = results[i];

@@ -1,6 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { loadConfig } from '$lib/server/config/config.js';
 import { metricsCsv } from '$lib/server/metrics/export.js';
+import { readMemo } from '$lib/server/cache/reads.js';
 import { computeMetrics, metricById } from '$lib/server/metrics/registry.js';
 import { readCached } from '../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from './query.js';
@@ -17,6 +18,8 @@ export const GET: RequestHandler = async ({ url }) => {
 	const bad = ids?.find((id) => !metricById(id));
 	if (bad) error(400, `Unknown metric '${bad}'.`);
 	const config = loadConfig();
-	const report = await readCached(['metrics', filters, ids, config], (db) => computeMetrics(db.kysely, config, filters, ids));
+	const report = await readCached(['metrics', filters, ids, config], async (db) =>
+		computeMetrics(db.kysely, config, filters, ids, undefined, undefined, await readMemo(db))
+	);
 	return format === 'csv' ? csvResponse(metricsCsv(report), 'metrics') : json(report);
 };
