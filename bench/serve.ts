@@ -19,27 +19,16 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { LISTS } from '../src/lib/server/metrics/lists.js';
+import { mulberry32 } from '../src/lib/server/models/core/random.js';
 import { METRICS } from '../src/lib/server/metrics/registry.js';
+import { freePort } from '../tests/browser/server.js';
 import { adoption, bin, eventsFile, log, out, readDb, root, sampleFiles, sampleUsers } from './sample.js';
 
 const USERS = 50;
 const MEAN_GAP_MS = 5000;
 const OPEN_SECONDS = 60;
-
-/** A seeded random source (mulberry32), so every run asks for the same pages in the same order. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** What the mix draws filter values from: the sample's own attribute values and dates. */
 interface Choices {
@@ -140,7 +129,7 @@ async function openLoop(base: string, mix: ReturnType<typeof requestMix>, seed: 
 	const pending: Promise<Sample>[] = [];
 	await Promise.all(
 		Array.from({ length: USERS }, async (_, u) => {
-			const r = random(seed * 1000 + u);
+			const r = mulberry32(seed * 1000 + u);
 			const draw = drawer(mix, r);
 			for (;;) {
 				await new Promise((res) => setTimeout(res, -Math.log(1 - r()) * MEAN_GAP_MS));
@@ -159,7 +148,7 @@ async function closedLoop(base: string, mix: ReturnType<typeof requestMix>, clie
 	const samples: Sample[] = [];
 	await Promise.all(
 		Array.from({ length: clients }, async (_, c) => {
-			const draw = drawer(mix, random(7000 + c));
+			const draw = drawer(mix, mulberry32(7000 + c));
 			while (performance.now() < end) {
 				const { kind, url } = draw();
 				samples.push(await request(base, kind, url));
@@ -202,17 +191,6 @@ function summary(samples: Sample[]) {
 			.slice(0, 8)
 			.map((s) => ({ url: s.url, ms: Math.round(s.ms), status: s.status }))
 	};
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 }
 
 /** A running `adoption serve` with its server's memory sampled. */

@@ -35,9 +35,11 @@ describe('the job queue', () => {
 		}
 	});
 
-	it('runs jobs one after another in the order submitted, with progress before each end', async () => {
+	it('runs jobs one after another in the order submitted, with progress before each end, and says when each has ended', async () => {
 		db = await memoryDb();
 		const queue = new JobQueue(db);
+		const ended: number[] = [];
+		queue.afterEach((job) => ended.push(job.job_id));
 		const files = ['accounts.csv', 'users.csv', 'tickets.csv'].map((f) => fixture('ingest', f));
 		const jobs = files.map((f) => queue.submit('load', { paths: [f] }));
 		const heard = await Promise.all(jobs.map((j) => watched(queue, j)));
@@ -51,6 +53,7 @@ describe('the job queue', () => {
 		expect(Date.parse(b.started_at!)).toBeGreaterThanOrEqual(Date.parse(a.finished_at!));
 		expect(Date.parse(c.started_at!)).toBeGreaterThanOrEqual(Date.parse(b.finished_at!));
 		expect((await queue.list()).map((j) => j.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		expect(ended).toEqual([1, 2, 3]);
 	});
 
 	it('marks the jobs a dead server left queued or running as failed when it starts again', async () => {

@@ -30,20 +30,24 @@ export function findServer(dbPath: string): ServerHandoff | null {
 	return handoff;
 }
 
-/** Runs a job through the server, hearing its progress; resolves with the job as it ended. */
-async function throughServer(server: ServerHandoff, request: JobRequest, progress: (p: JobProgress) => void): Promise<Job> {
-	let res: Response;
+/** POSTs `body` as JSON to the server with the handoff file's token. */
+async function post(server: ServerHandoff, path: string, body: unknown): Promise<Response> {
 	try {
-		res = await fetch(`${server.url}/api/jobs?watch`, {
+		return await fetch(server.url + path, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-			body: JSON.stringify(request)
+			body: JSON.stringify(body)
 		});
 	} catch (err) {
 		throw new Error(`the server holding ${server.db} (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}`, {
 			cause: err
 		});
 	}
+}
+
+/** Runs a job through the server, hearing its progress; resolves with the job as it ended. */
+async function throughServer(server: ServerHandoff, request: JobRequest, progress: (p: JobProgress) => void): Promise<Job> {
+	const res = await post(server, '/api/jobs?watch', request);
 	if (!res.ok || !res.body) {
 		const body = (await res.json().catch(() => null)) as { message?: string } | null;
 		throw new Error(`the server holding ${server.db} refused the job: ${body?.message ?? res.statusText}`);
@@ -109,18 +113,7 @@ export async function perform(dbPath: string, request: JobRequest, progress: (p:
 export async function performRead<R extends ReadRequest>(dbPath: string, request: R): Promise<ReadDocs[R['kind']]> {
 	const server = findServer(dbPath);
 	if (server) {
-		let res: Response;
-		try {
-			res = await fetch(`${server.url}/api/reads`, {
-				method: 'POST',
-				headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-				body: JSON.stringify(request)
-			});
-		} catch (err) {
-			throw new Error(`the server holding ${server.db} (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}`, {
-				cause: err
-			});
-		}
+		const res = await post(server, '/api/reads', request);
 		const body = (await res.json().catch(() => null)) as (ReadDocs[R['kind']] & { message?: string }) | null;
 		if (!res.ok || body === null) throw new Error(`the server holding ${server.db} could not read: ${body?.message ?? res.statusText}`);
 		return body;
