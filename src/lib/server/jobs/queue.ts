@@ -6,6 +6,7 @@
  * when it died is marked failed when the server starts again; its load's open transaction died with it,
  * so the database is as before it.
  */
+import { jobEnded, jobStarted } from '../cache/version.js';
 import type { Database } from '../db/connection.js';
 import { runJob, type JobKind, type JobOutcome, type JobParams, type JobProgress } from './kinds.js';
 
@@ -118,6 +119,18 @@ export class JobQueue {
 	}
 
 	private async run<K extends JobKind>(job: Job, kind: K, params: JobParams[K]): Promise<void> {
+		jobStarted();
+		let ended: Job;
+		try {
+			ended = await this.runJob(job, kind, params);
+		} finally {
+			jobEnded();
+		}
+		for (const listener of this.ended) listener(ended);
+	}
+
+	/** Runs the job and records its end; resolves with the job as it ended. */
+	private async runJob<K extends JobKind>(job: Job, kind: K, params: JobParams[K]): Promise<Job> {
 		const id = job.job_id;
 		await this.db.query(`UPDATE jobs SET state = 'running', started_at = now() WHERE job_id = $1`, [id]);
 		// The job's row is written one statement at a time: two concurrent UPDATEs of one row are a DuckDB
@@ -156,7 +169,7 @@ export class JobQueue {
 		}
 		this.emit(id, { type: 'done', job: ended });
 		this.watchers.delete(id);
-		for (const listener of this.ended) listener(ended);
+		return ended;
 	}
 }
 

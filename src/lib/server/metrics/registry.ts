@@ -12,7 +12,7 @@ import { runMetric, runMetricGrouped, type GroupBy, type GroupResult } from './e
 import { metricContext } from './context.js';
 import type { Filters, Range } from './filters.js';
 import { activationCliffStep } from './funnel.js';
-import type { MetricDefinition } from './metric.js';
+import type { MetricContext, MetricDefinition, MetricResult } from './metric.js';
 import { ces, nps, selfServiceCsat, selfServiceCsatTop2 } from './satisfaction.js';
 import { kbSearchSuccess, zeroResultRate } from './search.js';
 import { ttfvMedianDays, ttfvWithin30d } from './ttfv.js';
@@ -86,14 +86,7 @@ export async function computeMetrics(
 		const t0 = performance.now();
 		const groupable =
 			group && (!groupIds || groupIds.includes(m.id)) && !(('trend' in group && m.timeless) || ('by' in group && m.accountless));
-		const cache: Memo = memo ?? ((_k, compute) => compute());
-		const key = (g: GroupBy | null) => ['metric-result', m.id, filters, g, config];
-		const { r, groups } = await cache(key(groupable ? group : null), async () => {
-			const both = groupable ? await runMetricGrouped(m, base, group) : undefined;
-			return { r: both?.overall ?? (await runMetric(m, base)), groups: both?.groups };
-		});
-		// A grouped run has the overall value too: an ungrouped read of the metric (the API) reuses it.
-		if (groupable) await cache(key(null), async () => ({ r, groups: undefined }));
+		const { r, groups } = await metricResult(m, base, groupable ? group : undefined, memo);
 		return { r, groups, ms: Math.round((performance.now() - t0) * 10) / 10 };
 	});
 	chosen.forEach((m, i) => {
@@ -104,6 +97,28 @@ export async function computeMetrics(
 		report.timings_ms[m.id] = ms;
 	});
 	return report;
+}
+
+/**
+ * A metric overall, and per group when `group` is given (both from one grouped pass), through `memo` when
+ * given: keyed by (metric, filters, grouping, config), so every page and API showing the metric under the
+ * same filters shares one computation; a grouped run also stands in for the ungrouped one.
+ */
+export async function metricResult(
+	m: MetricDefinition,
+	ctx: MetricContext,
+	group?: GroupBy,
+	memo?: Memo
+): Promise<{ r: MetricResult; groups?: GroupResult[] }> {
+	const cache: Memo = memo ?? ((_k, compute) => compute());
+	const key = (g: GroupBy | null) => ['metric-result', m.id, ctx.filters, g, ctx.config];
+	const out = await cache(key(group ?? null), async () => {
+		if (!group) return { r: await runMetric(m, ctx) };
+		const both = await runMetricGrouped(m, ctx, group);
+		return { r: both.overall, groups: both.groups };
+	});
+	if (group) await cache(key(null), async () => ({ r: out.r }));
+	return out;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { error, json } from '@sveltejs/kit';
+import { readMemo } from '$lib/server/cache/reads.js';
 import { loadConfig } from '$lib/server/config/config.js';
-import { DIMENSIONS, GRAINS, runMetric, type GroupBy } from '$lib/server/metrics/engine.js';
+import { DIMENSIONS, GRAINS, type GroupBy } from '$lib/server/metrics/engine.js';
 import { groupsCsv } from '$lib/server/metrics/export.js';
 import { metricContext } from '$lib/server/metrics/context.js';
-import { metricById } from '$lib/server/metrics/registry.js';
+import { metricById, metricResult } from '$lib/server/metrics/registry.js';
 import { readCached } from '../../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from '../query.js';
 import type { RequestHandler } from './$types';
@@ -28,8 +29,8 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	const config = loadConfig();
 	const body = await readCached(['metric', def.id, filters, group, config], async (db) => {
 		const ctx = await metricContext(db.kysely, config, filters);
-		const overall = await runMetric(def, ctx);
-		const groups = group ? await runMetric(def, ctx, group) : undefined;
+		// Shared with the dashboard and /api/metrics under the same filters (one grouped pass gives both).
+		const { r: overall, groups } = await metricResult(def, ctx, group, await readMemo(db));
 		const definition = { id: def.id, label: def.label, family: def.family, formula: def.formula, unit: def.unit, direction: def.direction };
 		return { metric: definition, range: ctx.range, filters, ...overall, ...(group ? { group, groups } : {}) };
 	});
