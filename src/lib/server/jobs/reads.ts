@@ -5,7 +5,8 @@
  * queue, but the file is the server's, so the same code runs there and the output is the same.
  */
 import { z } from 'zod';
-import { loadConfig } from '../config/config.js';
+import type { Memo } from '../cache/reads.js';
+import { loadConfig, type Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { cohortMatrix, ttfvDistribution } from '../metrics/cohorts.js';
 import { metricContext } from '../metrics/context.js';
@@ -46,7 +47,7 @@ export const readRequestSchema = z.discriminatedUnion('kind', [
 export type ReadRequest = z.infer<typeof readRequestSchema>;
 
 /** `adoption cohorts <view>` and `GET /api/cohorts/<view>`: a signup-month cohort table. */
-export async function cohortsDoc(db: Database, config: ReturnType<typeof loadConfig>, view: CohortView, weeks: number, filters: Filters) {
+export async function cohortsDoc(db: Database, config: Config, view: CohortView, weeks: number, filters: Filters) {
 	const ctx = await metricContext(db.kysely, config, filters);
 	const data = view === 'ttfv' ? await ttfvDistribution(ctx) : await cohortMatrix(ctx, view, weeks);
 	return { view, range: ctx.range, filters: ctx.filters, ...data };
@@ -59,15 +60,15 @@ export interface ReadDocs {
 	cohorts: Awaited<ReturnType<typeof cohortsDoc>>;
 }
 
-/** Runs a read on `db`: the document the command prints. */
-export async function runRead<R extends ReadRequest>(db: Database, request: R): Promise<ReadDocs[R['kind']]> {
+/** Runs a read on `db`: the document the command prints (in the server, each metric through its read cache, `memo`). */
+export async function runRead<R extends ReadRequest>(db: Database, request: R, memo?: Memo): Promise<ReadDocs[R['kind']]> {
 	const config = loadConfig();
 	const r = request as ReadRequest;
 	const { filters } = r.params;
 	let doc: ReadDocs[keyof ReadDocs];
 	if (r.kind === 'metrics') {
 		const { ids, trend, by } = r.params;
-		doc = await computeMetrics(db.kysely, config, filters, ids, trend ? { trend } : by ? { by } : undefined);
+		doc = await computeMetrics(db.kysely, config, filters, ids, trend ? { trend } : by ? { by } : undefined, undefined, memo);
 	} else if (r.kind === 'list') doc = await runList(listById(r.params.list)!, await metricContext(db.kysely, config, filters));
 	else doc = await cohortsDoc(db, config, r.params.view, r.params.weeks, filters);
 	return doc as ReadDocs[R['kind']];

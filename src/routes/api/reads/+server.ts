@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { readMemo } from '$lib/server/cache/reads.js';
 import { readRequestSchema, runRead } from '$lib/server/jobs/reads.js';
 import { readDatabase } from '../../db.server.js';
 import { handoffRequest } from '../handoff.server.js';
@@ -10,5 +11,6 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async ({ request }) => {
 	const read = await handoffRequest(request, readRequestSchema, 'read');
-	return json(await readDatabase((db) => runRead(db, read)));
+	// Metrics the pages computed under the same filters are not computed again.
+	return json(await readDatabase(async (db) => runRead(db, read, await readMemo(db))));
 };
