@@ -24,14 +24,15 @@ export function tempDir(prefix = 'adoption-test-'): string {
 }
 
 /**
- * Runs `adoption <args>` through the bin, as a user would (`npx adoption …` runs this same bin); returns
- * the exit code and output. A command still running after 90 s is killed and fails the test: a synchronous
+ * Runs `adoption <args>` through the bin, as a user would (`npx adoption …` runs this same bin), with
+ * `input` on stdin when given; returns the exit code and output. A command still running after 90 s is killed and fails the test: a synchronous
  * spawn blocks the worker, so Vitest's own timeout could never end it.
  */
-export function adoption(args: string[], env: Record<string, string> = {}) {
+export function adoption(args: string[], env: Record<string, string> = {}, input?: string) {
 	const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adoption.js'), ...args], {
 		cwd: ROOT,
 		encoding: 'utf8',
+		input,
 		env: { ...process.env, ...env },
 		timeout: 90_000,
 		killSignal: 'SIGKILL'

@@ -11,6 +11,7 @@ import { serveCommand } from './serve.js';
 import { scoreCommand } from './score.js';
 import { statusCommand } from './status.js';
 import { trainCommand } from './train.js';
+import { userAddCommand, userDisableCommand, userListCommand, userResetCommand } from './user.js';
 
 /** Options of the commands: `--db` and `--json` on all, the rest where declared. */
 interface Opts {
@@ -43,6 +44,10 @@ interface Opts {
 	features?: string;
 	label?: string;
 	id?: string;
+	role?: string;
+	name?: string;
+	timeZone?: string;
+	passwordStdin?: boolean;
 }
 
 const program = new Command('adoption')
@@ -50,9 +55,14 @@ const program = new Command('adoption')
 	.showHelpAfterError()
 	.exitOverride();
 
-/** Adds the common options and runs the action with uniform error handling. */
-function command<A extends unknown[]>(name: string, description: string, action: (...args: [...A, Opts]) => Promise<void>) {
-	return program
+/** Adds the common options and runs the action with uniform error handling (a subcommand of `parent` when given). */
+function command<A extends unknown[]>(
+	name: string,
+	description: string,
+	action: (...args: [...A, Opts]) => Promise<void>,
+	parent = program
+) {
+	return parent
 		.command(name)
 		.description(description)
 		.option('--db <file>', 'database file (default data/adoption.duckdb, or ADOPTION_DB)')
@@ -169,6 +179,37 @@ withAddress(
 		demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
 	)
 );
+
+const user = program.command('user').description("the team's people: add, list, disable, reset a password");
+command<[string]>(
+	'add <email>',
+	'add a person (a generated password is printed once unless --password-stdin)',
+	(email, o) =>
+		userAddCommand(
+			email,
+			{ db: o.db, role: o.role, name: o.name, csm: o.csm, timeZone: o.timeZone, passwordStdin: o.passwordStdin },
+			makeOutput(!!o.json)
+		),
+	user
+)
+	.requiredOption('--role <role>', 'leader, analyst or csm')
+	.option('--name <name>', 'their name')
+	.option('--csm <value>', 'the accounts.csm value of the accounts they look after (required for --role csm)')
+	.option('--time-zone <zone>', 'IANA time zone for their SLA clocks (default: the reporting time zone)')
+	.option('--password-stdin', 'read the password from stdin instead of generating one');
+command<[]>('list', 'everyone, active or not', (o) => userListCommand({ db: o.db }, makeOutput(!!o.json)), user);
+command<[string]>(
+	'disable <email>',
+	'stop a person signing in (their history stays)',
+	(email, o) => userDisableCommand(email, { db: o.db }, makeOutput(!!o.json)),
+	user
+);
+command<[string]>(
+	'reset <email>',
+	'give a person a new password (generated and printed once unless --password-stdin)',
+	(email, o) => userResetCommand(email, { db: o.db, passwordStdin: o.passwordStdin }, makeOutput(!!o.json)),
+	user
+).option('--password-stdin', 'read the password from stdin instead of generating one');
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

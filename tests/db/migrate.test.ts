@@ -21,9 +21,10 @@ describe('migrations', () => {
 			{ version: 3, name: 'truth' },
 			{ version: 4, name: 'derived' },
 			{ version: 5, name: 'scores' },
-			{ version: 6, name: 'jobs' }
+			{ version: 6, name: 'jobs' },
+			{ version: 7, name: 'people' }
 		]);
-		expect(LATEST_VERSION).toBe(6);
+		expect(LATEST_VERSION).toBe(7);
 		expect(await db.query('SELECT ticket_id, account_id, deleted, channel_raw FROM tickets')).toEqual([
 			{ ticket_id: 'T1', account_id: 'A1', deleted: false, channel_raw: null }
 		]);

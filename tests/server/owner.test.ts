@@ -146,6 +146,38 @@ describe('adoption serve owns its database', () => {
 		expect(fs.existsSync(`${servedDb}.server.json`)).toBe(false);
 	}, 180_000);
 
+	it('changes the team’s people through the server as alone: the same JSON, the same refusals', async () => {
+		const aloneDb = path.join(dir, 'people-alone.duckdb');
+		const servedDb = path.join(dir, 'people-served.duckdb');
+		const steps: [string[], string?][] = [
+			[['user', 'add', 'Ana@example.com', '--role', 'leader', '--name', 'Ana']],
+			[['user', 'add', 'bo@example.com', '--role', 'csm', '--csm', 'Dana', '--password-stdin'], 'correct horse battery\n'],
+			[['user', 'add', 'ana@example.com', '--role', 'analyst']],
+			[['user', 'add', 'cy@', '--role', 'analyst']],
+			[['user', 'list']]
+		];
+		// What differs between any two runs: ids, times, a generated password.
+		const comparablePeople = (json: string) =>
+			JSON.parse(json.replace(/"(person_id|created_at|updated_at|password)": ("[^"]*"|\d+)/g, '"$1": 0'));
+		const alone = steps.map(([args, input]) => cli([...args, '--db', aloneDb, '--json'], {}, input));
+		const server = await serve(servedDb);
+		try {
+			for (const [i, [args, input]] of steps.entries()) {
+				const via = cli([...args, '--db', servedDb, '--json'], {}, input);
+				expect([via.code, via.stderr], args.join(' ')).toEqual([alone[i].code, alone[i].stderr]);
+				if (via.code === 0) expect(comparablePeople(via.stdout), args.join(' ')).toEqual(comparablePeople(alone[i].stdout));
+			}
+		} finally {
+			await stop(server.child);
+		}
+		expect(alone.map((r) => r.code)).toEqual([0, 0, 1, 1, 0]);
+		expect(alone[2].stderr).toBe('adoption: ana@example.com is already a person here (adoption user list)\n');
+		expect(alone[3].stderr).toBe('adoption: email must be an email address\n');
+		expect(JSON.parse(alone[0].stdout).password).toMatch(/^[A-Za-z0-9_-]{20}$/);
+		expect(JSON.parse(alone[1].stdout)).toMatchObject({ person: { email: 'bo@example.com', csm: 'Dana' }, book_accounts: 0 });
+		expect(JSON.parse(alone[4].stdout).people.map((p: { email: string }) => p.email)).toEqual(['ana@example.com', 'bo@example.com']);
+	}, 120_000);
+
 	it('answers pages during a load, and after being killed mid-load keeps the database as before it, the job failed', async () => {
 		const db = path.join(dir, 'killed.duckdb');
 		const big = path.join(dir, 'events-big.csv');

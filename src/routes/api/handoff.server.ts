@@ -10,7 +10,7 @@ export async function handoffRequest<S extends z.ZodType>(request: Request, sche
 	const token = handoffToken();
 	if (!token) error(503, 'This process does not own a database: start it with adoption serve.');
 	if (request.headers.get('authorization') !== `Bearer ${token}`)
-		error(401, `A ${what} needs the token of the handoff file beside the database.`);
+		error(401, `A ${what} request needs the token of the handoff file beside the database.`);
 	let body: unknown;
 	try {
 		body = await request.json();

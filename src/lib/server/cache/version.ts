@@ -6,8 +6,9 @@ import { isOwner } from '../db/owner.js';
  * failed) takes a new `load_id`; a scoring run writes rows with a new `scored_at`. Read with one cheap
  * query, so a result cached under it is never served after the data it came from changed.
  *
- * In the server that owns the file, every write is a job (see `jobs/queue.ts`, which calls
- * {@link jobStarted} and {@link jobEnded}): between jobs the version cannot change, so it is read once and
+ * In the server that owns the file, every write to analytic data is a job (see `jobs/queue.ts`, which
+ * calls {@link jobStarted} and {@link jobEnded}; the team's people and the audit log are written in their
+ * own transactions, and no cached read depends on them): between jobs the version cannot change, so it is read once and
  * kept, and a cache hit costs no query at all (a hit that waited for a DuckDB thread behind other
  * requests' work was most of a busy server's slow hits). While a job runs it is read on every request.
  */

@@ -5,6 +5,7 @@ import { migration003 } from './migrations/003-truth.js';
 import { migration004 } from './migrations/004-derived.js';
 import { migration005 } from './migrations/005-scores.js';
 import { migration006 } from './migrations/006-jobs.js';
+import { migration007 } from './migrations/007-people.js';
 
 /**
  * One schema change. Its statements are frozen once released: later changes are new migrations.
@@ -18,7 +19,7 @@ export interface Migration {
 }
 
 /** Every migration in order; the schema version of a database is the highest one applied. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
 
 /** The version a fully migrated database has. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -177,6 +177,31 @@ export interface SchemaMigrationsTable {
 	applied_at: Generated<Ts>;
 }
 
+/** A member of the team using the app (see `people/`). */
+export interface PeopleTable {
+	person_id: number;
+	email: string;
+	name: string | null;
+	role: string;
+	csm: string | null;
+	time_zone: string;
+	active: boolean;
+	password_hash: string;
+	created_at: Ts;
+	updated_at: Ts;
+}
+
+export interface AuditLogTable {
+	audit_id: number;
+	changed_at: Ts;
+	actor: string;
+	address: string | null;
+	action: string;
+	object: string;
+	before: string | null;
+	after: string | null;
+}
+
 export interface Schema {
 	accounts: AccountsTable;
 	users: UsersTable;
@@ -193,4 +218,6 @@ export interface Schema {
 	loads: LoadsTable;
 	rejected_rows: RejectedRowsTable;
 	schema_migrations: SchemaMigrationsTable;
+	people: PeopleTable;
+	audit_log: AuditLogTable;
 }

@@ -1,13 +1,15 @@
 /**
  * The CLI's side of the handoff: when a server owns the database (its handoff file is there and its process
  * alive), the CLI's commands send their work to it over loopback HTTP with the file's token: writes
- * (`load|train|score|derive`) as jobs whose progress they hear, reads (`metrics|cohorts|status`) answered
- * at once. When none does, they open the file themselves. The same `kinds.ts` and `reads.ts` code runs
+ * (`load|train|score|derive`) as jobs whose progress they hear, reads (`metrics|cohorts|status`) and
+ * changes to the team's people (`user …`) answered at once. When none does, they open the file themselves. The same `kinds.ts` and `reads.ts` code runs
  * either way, so the output is the same.
  */
 import fs from 'node:fs';
-import { openDatabase } from '../db/connection.js';
+import { openDatabase, type Database } from '../db/connection.js';
 import { handoffFile, type ServerHandoff } from '../db/owner.js';
+import { localActor } from '../people/audit.js';
+import { parsePeopleRequest, runPeople, type PeopleDocs, type PeopleRequest } from '../people/people.js';
 import { getStatus } from '../status.js';
 import { runJob, type JobOutcome, type JobProgress, type JobRequest } from './kinds.js';
 import { runRead, type ReadDocs, type ReadRequest } from './reads.js';
@@ -109,21 +111,37 @@ export async function perform(dbPath: string, request: JobRequest, progress: (p:
 	}
 }
 
-/** Runs a read (`adoption metrics|cohorts`) on `dbPath`: by the server that owns it, else on the file directly. */
-export async function performRead<R extends ReadRequest>(dbPath: string, request: R): Promise<ReadDocs[R['kind']]> {
+/**
+ * A request answered at once (not a job): POSTed to the server that owns `dbPath` at `endpoint`, else
+ * `direct` on the file. A refusal from the server rejects with its message, as `direct` would throw.
+ */
+async function answered<T>(dbPath: string, endpoint: string, request: unknown, direct: (db: Database) => Promise<T>): Promise<T> {
 	const server = findServer(dbPath);
 	if (server) {
-		const res = await post(server, '/api/reads', request);
-		const body = (await res.json().catch(() => null)) as (ReadDocs[R['kind']] & { message?: string }) | null;
-		if (!res.ok || body === null) throw new Error(`the server holding ${server.db} could not read: ${body?.message ?? res.statusText}`);
+		const res = await post(server, endpoint, request);
+		const body = (await res.json().catch(() => null)) as (T & { message?: string }) | null;
+		if (!res.ok || body === null)
+			throw new Error(body?.message ?? `the server holding ${server.db} answered ${res.status} ${res.statusText}`);
 		return body;
 	}
 	const db = await openDatabase(dbPath);
 	try {
-		return await runRead(db, request);
+		return await direct(db);
 	} finally {
 		db.close();
 	}
+}
+
+/** Runs a read (`adoption metrics|cohorts`) on `dbPath`: by the server that owns it, else on the file directly. */
+export function performRead<R extends ReadRequest>(dbPath: string, request: R): Promise<ReadDocs[R['kind']]> {
+	return answered(dbPath, '/api/reads', request, (db) => runRead(db, request));
+}
+
+/** Does a request about people (`adoption user …`) on `dbPath`: by the server that owns it, else on the file directly. */
+export async function performPeople<R extends PeopleRequest>(dbPath: string, request: R): Promise<PeopleDocs[R['kind']]> {
+	// Checked here first, so a mistake reads the same whether or not a server holds the file.
+	const checked = parsePeopleRequest(request);
+	return answered(dbPath, '/api/people', checked, (db) => runPeople(db, checked, localActor()));
 }
 
 /** `adoption status`'s document: from the server that owns the file, else read directly. */

@@ -1,0 +1,23 @@
+import type { Migration } from '../migrate.js';
+
+/**
+ * `people`: the team that signs in to the app (not `users`, which are the customers' users in the loaded
+ * data): email (lower case, unique), name, role, the `accounts.csm` value a CSM answers for, time zone,
+ * whether active, the password's argon2id hash. `audit_log`: every change of state, append-only: who,
+ * from where, what (action and object), when, and the object before and after as JSON.
+ */
+export const migration007: Migration = {
+	version: 7,
+	name: 'people',
+	up: [
+		`CREATE SEQUENCE IF NOT EXISTS person_id_seq START 1`,
+		`CREATE TABLE IF NOT EXISTS people (
+			person_id BIGINT NOT NULL PRIMARY KEY, email VARCHAR NOT NULL UNIQUE, name VARCHAR, role VARCHAR NOT NULL, csm VARCHAR,
+			time_zone VARCHAR NOT NULL, active BOOLEAN NOT NULL, password_hash VARCHAR NOT NULL,
+			created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL)`,
+		`CREATE SEQUENCE IF NOT EXISTS audit_id_seq START 1`,
+		`CREATE TABLE IF NOT EXISTS audit_log (
+			audit_id BIGINT NOT NULL, changed_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, address VARCHAR,
+			action VARCHAR NOT NULL, object VARCHAR NOT NULL, before VARCHAR, after VARCHAR)`
+	]
+};
