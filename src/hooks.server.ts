@@ -1,4 +1,6 @@
-import type { ServerInit } from '@sveltejs/kit';
+import { error, json, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { guard, type Asking } from '$lib/server/auth/guard.js';
+import { withDatabase } from '$lib/server/db/app.js';
 import { claimOwnership, ownedDatabase } from '$lib/server/db/owner.js';
 import { warmViews, warmWhenListening } from '$lib/server/cache/warm.js';
 import { jobQueue } from '$lib/server/jobs/queue.js';
@@ -22,4 +24,38 @@ export const init: ServerInit = async () => {
 			void warmWhenListening(url);
 		})
 		.catch(() => {});
+};
+
+/** The guard on a request: on the app's database, or with none (no file yet, or it cannot be opened: local mode at most). */
+async function guarded(asking: Asking) {
+	try {
+		return await withDatabase((db) => guard(db, asking));
+	} catch {
+		return guard(null, asking);
+	}
+}
+
+/**
+ * Every request passes the guard (`auth/guard.ts`: who is asking, and the per-route policy) before any
+ * page or endpoint runs. Refused: JSON `{"message"}` with 401 or 403 from the API; a page asked for by
+ * nobody signed in redirects to the sign-in page, and a forbidden one is the error page with the message.
+ */
+export const handle: Handle = async ({ event, resolve }) => {
+	const { principal, denial } = await guarded({
+		routeId: event.route.id,
+		method: event.request.method,
+		url: event.url,
+		headers: event.request.headers,
+		cookies: event.cookies,
+		address: event.getClientAddress()
+	});
+	if (denial) {
+		if (event.route.id?.startsWith('/api/')) return json({ message: denial.message }, { status: denial.status });
+		if (denial.status === 401 && event.request.method === 'GET') {
+			redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+		}
+		error(denial.status, denial.message);
+	}
+	event.locals.principal = principal;
+	return resolve(event);
 };

@@ -88,7 +88,7 @@ command<[]>('derive', 'rebuild the stale fact tables (all of them with --rebuild
 
 /**
  * The web server's address: flags, else `PORT` and `HOST` as adapter-node reads them, else 3000 on
- * 127.0.0.1 (there is no sign-in yet, so nothing is exposed unless asked).
+ * 127.0.0.1 (another interface is refused while nobody has been added to sign in).
  */
 function withAddress(cmd: Command): Command {
 	return cmd

@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isLoopback } from '../lib/server/auth/guard.js';
+import { hasPeople } from '../lib/server/auth/people.js';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { findServer } from '../lib/server/jobs/channel.js';
 import { CliError, type Output } from './output.js';
@@ -10,8 +12,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /**
  * `adoption serve [--port N] [--host H]`: the built web app on the database, which it owns for its lifetime
- * (see `db/owner.ts`: CLI writes go through it as jobs), on 127.0.0.1 unless `--host` says otherwise (there
- * is no sign-in yet, so nothing is exposed by default). Builds the app first when there is no build; refuses
+ * (see `db/owner.ts`: CLI writes go through it as jobs), on 127.0.0.1 unless `--host` says otherwise, which is
+ * refused while the database has no people (local mode answers on this machine only, without sign-in). Builds the app first when there is no build; refuses
  * when another process already serves or writes the file.
  */
 export async function serveCommand(opts: { db: string; port: string; host: string }, out: Output) {
@@ -21,8 +23,10 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 	if (running)
 		throw new CliError(`${path.resolve(opts.db)} is already served by process ${running.pid} at ${running.url}: one server per database`);
 	// Bring the schema up to date (and see that no other process holds the file) before the server takes it.
+	let peopled: boolean;
 	try {
-		(await openDatabase(opts.db)).close();
+		const db = await openDatabase(opts.db);
+		peopled = await hasPeople(db).finally(() => db.close());
 	} catch (err) {
 		const msg = (err as Error).message;
 		const holder = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(msg);
@@ -32,6 +36,12 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 			);
 		throw err;
 	}
+	if (!peopled && !isLoopback(opts.host) && opts.host !== 'localhost') {
+		throw new CliError(
+			`--host ${opts.host} would open the app beyond this machine while nobody has been added to sign in: add a leader first (adoption user add EMAIL --role leader)`,
+			2
+		);
+	}
 	const entry = path.join(root, 'build', 'index.js');
 	if (!fs.existsSync(entry)) {
 		out.info('Building the web app (first run)…');
@@ -39,7 +49,11 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 		if (built.status !== 0) throw new CliError('building the web app failed (npx vite build)');
 	}
 	const dbPath = path.resolve(opts.db);
-	out.info(`Serving ${dbPath} on http://${opts.host}:${port}`);
+	const origin = process.env.ORIGIN ?? `http://${opts.host}:${port}`;
+	out.info(`Serving ${dbPath} on ${origin}`);
+	if (!process.env.ORIGIN && !isLoopback(opts.host) && opts.host !== 'localhost') {
+		out.info(`Set ORIGIN to the address people open (e.g. https://adoption.example.com): sign-in forms from any other are refused.`);
+	}
 	out.result({ url: `http://${opts.host}:${port}`, db: dbPath });
 	const child = spawn(process.execPath, [entry], {
 		// With --json, stdout holds the one JSON document; the server's own lines go to stderr.
@@ -53,7 +67,8 @@ export async function serveCommand(opts: { db: string; port: string; host: strin
 			ADOPTION_OWN: '1',
 			// Uploads stream to disk under the app's own cap (ADOPTION_UPLOAD_LIMIT), not adapter-node's 512 KB.
 			BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? 'Infinity',
-			ORIGIN: process.env.ORIGIN ?? `http://${opts.host}:${port}`
+			// The address people open: forms (sign-in) posted from any other origin are refused as cross-site.
+			ORIGIN: origin
 		}
 	});
 	for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));

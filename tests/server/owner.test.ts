@@ -9,11 +9,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../browser/server.js';
 import { adoption as cli, fixture, ROOT, tempDir } from '../helpers.js';
+import { killServers, logOf, serve, stop } from './serve.js';
 
 const BIN = path.join(ROOT, 'bin', 'adoption.js');
+
 const dir = tempDir('adoption-owner-');
-const servers: ChildProcess[] = [];
-const logs = new Map<ChildProcess, () => string>();
 
 /** GET as JSON; one retry when the connection drops (a kept-alive socket the server closed as it was reused). */
 async function getJson(url: string, server?: ChildProcess): Promise<Record<string, unknown> & { jobs?: { state: string }[] }> {
@@ -22,52 +22,16 @@ async function getJson(url: string, server?: ChildProcess): Promise<Record<strin
 			return await (await fetch(url)).json();
 		} catch (err) {
 			if (attempt > 0)
-				throw new Error(`GET ${url} failed: ${(err as Error).message}; server output:\n${server ? logs.get(server)?.() : ''}`, {
+				throw new Error(`GET ${url} failed: ${(err as Error).message}; server output:\n${server ? logOf(server) : ''}`, {
 					cause: err
 				});
 		}
 	}
 }
 afterAll(() => {
-	for (const s of servers) if (s.exitCode === null && s.signalCode === null) process.kill(-s.pid!, 'SIGKILL');
+	killServers();
 	fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** Starts `adoption serve` on `db` and waits until it answers; returns its URL and process. */
-async function serve(db: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-	const port = await freePort();
-	const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', String(port)], {
-		cwd: ROOT,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { ...process.env, ...env }
-	});
-	let log = '';
-	child.stdout?.on('data', (b) => (log += b));
-	child.stderr?.on('data', (b) => (log += b));
-	logs.set(child, () => log);
-	servers.push(child);
-	const url = `http://127.0.0.1:${port}`;
-	for (let i = 0; i < 200; i++) {
-		const ok = await fetch(`${url}/api/status`)
-			.then((r) => r.ok)
-			.catch(() => false);
-		// Ready once it answers and has written the handoff file for the CLI.
-		if (ok && fs.existsSync(`${db}.server.json`)) return { url, child };
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`adoption serve on ${db} did not start within 20 s`);
-}
-
-/** Stops a server as Ctrl-C would, and for good after 10 s. */
-async function stop(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((r) => child.once('exit', r));
-	process.kill(-child.pid!, 'SIGTERM');
-	const kill = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
-	await exited;
-	clearTimeout(kill);
-}
 
 /** The CLI's JSON with what differs between any two runs (ids, timings) blanked. */
 const comparable = (json: string) => JSON.parse(json.replace(/"(load_id|seconds)": [\d.e-]+/g, '"$1": 0'));
@@ -107,10 +71,10 @@ describe('adoption serve owns its database', () => {
 		const server = await serve(servedDb);
 		try {
 			const via = cli(['load', ...files, '--db', servedDb, '--json']);
-			expect(via.code, `${via.stderr}\n${logs.get(server.child)?.()}`).toBe(alone.code);
+			expect(via.code, `${via.stderr}\n${logOf(server.child)}`).toBe(alone.code);
 			expect(comparable(via.stdout)).toEqual(comparable(alone.stdout));
 			const viaBad = cli(['load', fixture('ingest', 'binary.csv'), '--db', servedDb, '--json']);
-			expect([viaBad.code, viaBad.stderr], logs.get(server.child)?.()).toEqual([aloneBad.code, aloneBad.stderr]);
+			expect([viaBad.code, viaBad.stderr], logOf(server.child)).toEqual([aloneBad.code, aloneBad.stderr]);
 			expect(viaBad.code).toBe(1);
 			const viaStatus = cli(['status', '--db', servedDb, '--json']);
 			const strip = (s: string) =>

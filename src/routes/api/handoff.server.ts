@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { z } from 'zod';
+import { sameSecret } from '$lib/server/auth/guard.js';
 import { handoffToken } from '$lib/server/db/owner.js';
 
 /**
@@ -9,7 +10,7 @@ import { handoffToken } from '$lib/server/db/owner.js';
 export async function handoffRequest<S extends z.ZodType>(request: Request, schema: S, what: string): Promise<z.infer<S>> {
 	const token = handoffToken();
 	if (!token) error(503, 'This process does not own a database: start it with adoption serve.');
-	if (request.headers.get('authorization') !== `Bearer ${token}`)
+	if (!sameSecret(request.headers.get('authorization') ?? '', `Bearer ${token}`))
 		error(401, `A ${what} request needs the token of the handoff file beside the database.`);
 	let body: unknown;
 	try {

@@ -177,7 +177,7 @@ export interface SchemaMigrationsTable {
 	applied_at: Generated<Ts>;
 }
 
-/** A member of the team using the app (see `people/`). */
+/** A member of the team using the app (see `auth/people.ts`). */
 export interface PeopleTable {
 	person_id: number;
 	email: string;
@@ -189,6 +189,17 @@ export interface PeopleTable {
 	password_hash: string;
 	created_at: Ts;
 	updated_at: Ts;
+}
+
+export interface SignInSessionsTable {
+	token_hash: string;
+	person_id: number;
+	created_at: Ts;
+	last_seen_at: Ts;
+	expires_at: Ts;
+	revoked_at: Ts | null;
+	address: string | null;
+	user_agent: string | null;
 }
 
 export interface AuditLogTable {
@@ -219,5 +230,6 @@ export interface Schema {
 	rejected_rows: RejectedRowsTable;
 	schema_migrations: SchemaMigrationsTable;
 	people: PeopleTable;
+	sign_in_sessions: SignInSessionsTable;
 	audit_log: AuditLogTable;
 }

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import { openDatabase, type Database } from '../db/connection.js';
 import { handoffFile, type ServerHandoff } from '../db/owner.js';
-import { localActor } from '../people/audit.js';
-import { parsePeopleRequest, runPeople, type PeopleDocs, type PeopleRequest } from '../people/people.js';
+import { localActor } from '../auth/audit.js';
+import { parsePeopleRequest, runPeople, type PeopleDocs, type PeopleRequest } from '../auth/people.js';
 import { getStatus } from '../status.js';
 import { runJob, type JobOutcome, type JobProgress, type JobRequest } from './kinds.js';
 import { runRead, type ReadDocs, type ReadRequest } from './reads.js';
@@ -32,12 +32,15 @@ export function findServer(dbPath: string): ServerHandoff | null {
 	return handoff;
 }
 
+/** The handoff file's token, which makes the CLI a leader to the server (people signed in or not). */
+const bearer = (server: ServerHandoff) => ({ authorization: `Bearer ${server.token}` });
+
 /** POSTs `body` as JSON to the server with the handoff file's token. */
 async function post(server: ServerHandoff, path: string, body: unknown): Promise<Response> {
 	try {
 		return await fetch(server.url + path, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+			headers: { ...bearer(server), 'content-type': 'application/json' },
 			body: JSON.stringify(body)
 		});
 	} catch (err) {
@@ -83,7 +86,7 @@ async function throughServer(server: ServerHandoff, request: JobRequest, progres
 /** Asks the server about job `id` until it has ended. */
 async function pollJob(server: ServerHandoff, id: number): Promise<Job> {
 	for (;;) {
-		const res = await fetch(`${server.url}/api/jobs/${id}`);
+		const res = await fetch(`${server.url}/api/jobs/${id}`, { headers: bearer(server) });
 		if (!res.ok) throw new Error(`the server holding ${server.db} lost job ${id}: ${res.statusText}`);
 		const job = (await res.json()) as Job;
 		if (job.state !== 'queued' && job.state !== 'running') return job;
@@ -148,7 +151,7 @@ export async function performPeople<R extends PeopleRequest>(dbPath: string, req
 export async function readStatus(dbPath: string): Promise<{ doc: Awaited<ReturnType<typeof statusDoc>>; path: string }> {
 	const server = findServer(dbPath);
 	if (server) {
-		const res = await fetch(`${server.url}/api/status`);
+		const res = await fetch(`${server.url}/api/status`, { headers: bearer(server) });
 		if (!res.ok) throw new Error(`the server holding ${server.db} could not tell its status: ${res.statusText}`);
 		return { doc: await res.json(), path: server.db };
 	}

@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
-import { localActor } from '$lib/server/people/audit.js';
-import { PeopleError, peopleRequestSchema, runPeople } from '$lib/server/people/people.js';
+import { localActor } from '$lib/server/auth/audit.js';
+import { PeopleError, peopleRequestSchema, runPeople } from '$lib/server/auth/people.js';
 import { readDatabase } from '../../db.server.js';
 import { handoffRequest } from '../handoff.server.js';
 import type { RequestHandler } from './$types';

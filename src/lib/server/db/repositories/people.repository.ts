@@ -4,7 +4,8 @@ import type { PeopleTable, Schema } from '../schema.js';
 /** A person as the app shows them: everything but the password hash. */
 export type Person = Omit<PeopleTable, 'password_hash'>;
 
-const PUBLIC = ['person_id', 'email', 'name', 'role', 'csm', 'time_zone', 'active', 'created_at', 'updated_at'] as const;
+/** The columns a person is shown with: all but the password hash. */
+export const PERSON_COLUMNS = ['person_id', 'email', 'name', 'role', 'csm', 'time_zone', 'active', 'created_at', 'updated_at'] as const;
 
 /** The team's people (`people`): the only place that reads or writes the table. */
 export class PeopleRepository {
@@ -12,12 +13,17 @@ export class PeopleRepository {
 
 	/** Everyone, by email. */
 	list(): Promise<Person[]> {
-		return this.db.selectFrom('people').select(PUBLIC).orderBy('email').execute();
+		return this.db.selectFrom('people').select(PERSON_COLUMNS).orderBy('email').execute();
 	}
 
 	/** The person with this (lower-case) email, or undefined. */
 	byEmail(email: string): Promise<Person | undefined> {
-		return this.db.selectFrom('people').select(PUBLIC).where('email', '=', email).executeTakeFirst();
+		return this.db.selectFrom('people').select(PERSON_COLUMNS).where('email', '=', email).executeTakeFirst();
+	}
+
+	/** What signing in checks: the person's id, whether they are active, their password's hash. */
+	credentials(email: string): Promise<Pick<PeopleTable, 'person_id' | 'active' | 'password_hash'> | undefined> {
+		return this.db.selectFrom('people').select(['person_id', 'active', 'password_hash']).where('email', '=', email).executeTakeFirst();
 	}
 
 	/** How many people there are (none: the app runs in local mode). */

@@ -1,13 +1,13 @@
 /**
- * The team's people (`people/people.ts`): added with a hashed password (a generated one shown once),
+ * The team's people (`auth/people.ts`): added with a hashed password (a generated one shown once),
  * listed without hashes, disabled, given a new password; every change audited in its own transaction,
  * and a refused change leaves the table and the audit log as they were.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/connection.js';
-import type { Actor } from '../../src/lib/server/people/audit.js';
-import { passwordMatches } from '../../src/lib/server/people/passwords.js';
-import { PeopleError, peopleRequestSchema, runPeople, type PeopleRequest } from '../../src/lib/server/people/people.js';
+import type { Actor } from '../../src/lib/server/auth/audit.js';
+import { passwordMatches } from '../../src/lib/server/auth/passwords.js';
+import { PeopleError, peopleRequestSchema, runPeople, type PeopleRequest } from '../../src/lib/server/auth/people.js';
 import { memoryDb } from '../helpers.js';
 
 let db: Database;
@@ -128,7 +128,7 @@ describe('people', () => {
 		expect(rows[3]).toMatchObject({ object: 'person:ana@example.com' });
 		expect(JSON.parse(rows[3].before!).active).toBe(true);
 		expect(JSON.parse(rows[3].after!).active).toBe(false);
-		expect(rows[4].after).toBe('{"password":"changed"}');
+		expect(rows[4].after).toBe('{"password":"changed","sessions_ended":0}');
 		// No hash or password anywhere in the log.
 		expect(JSON.stringify(rows)).not.toMatch(/argon2|correct horse|password_hash/);
 	});

@@ -10,6 +10,7 @@ import type { Database } from '../db/connection.js';
 import { PeopleRepository, type Person } from '../db/repositories/people.repository.js';
 import { audit, type Actor } from './audit.js';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.js';
+import { endSessionsOf } from './sessions.js';
 
 /** What a person may do (see PRODUCT.md): leaders run the app, analysts explore, CSMs work their book of accounts. */
 export const ROLES = ['leader', 'analyst', 'csm'] as const;
@@ -82,6 +83,17 @@ async function newPassword(given: string | undefined): Promise<{ hash: string; s
 	return { hash: await hashPassword(shown), shown };
 }
 
+/** The open database last seen to have people: nothing removes people, so it keeps them. */
+let peopled: Database | null = null;
+
+/** Whether anyone has been added (else the app runs in local mode, see `guard.ts`); counted until someone has. */
+export async function hasPeople(db: Database): Promise<boolean> {
+	if (peopled === db) return true;
+	if ((await new PeopleRepository(db.kysely).count()) === 0) return false;
+	peopled = db;
+	return true;
+}
+
 /** `request` checked (emails trimmed and in lower case); a PeopleError naming the field when it is not valid. */
 export function parsePeopleRequest<R extends PeopleRequest>(request: R): R {
 	const parsed = peopleRequestSchema.safeParse(request);
@@ -137,7 +149,8 @@ export async function runPeople<R extends PeopleRequest>(db: Database, request: 
 					if (leaders.length === 1) throw new PeopleError(`${e} is the last active leader: add another leader first`, 409);
 				}
 				const after = await repo.update(e, { active: false });
-				await audit(trx, by, { action: 'person.disable', object: object(e), before, after });
+				const ended = await endSessionsOf(trx, after.person_id);
+				await audit(trx, by, { action: 'person.disable', object: object(e), before, after: { ...after, sessions_ended: ended } });
 				return { person: after, changed: true };
 			})) as PeopleDocs[R['kind']];
 		}
@@ -148,7 +161,9 @@ export async function runPeople<R extends PeopleRequest>(db: Database, request: 
 			const person = await db.kysely.transaction().execute(async (trx) => {
 				const repo = new PeopleRepository(trx);
 				const after = await repo.update(e, { password_hash: password.hash });
-				await audit(trx, by, { action: 'person.reset_password', object: object(e), after: { password: 'changed' } });
+				// Whoever knew the old password is signed out with it.
+				const ended = await endSessionsOf(trx, after.person_id);
+				await audit(trx, by, { action: 'person.reset_password', object: object(e), after: { password: 'changed', sessions_ended: ended } });
 				return after;
 			});
 			return { person, ...(password.shown ? { password: password.shown } : {}) } as PeopleDocs[R['kind']];

@@ -1,0 +1,12 @@
+/** The app's main pages, in the header's order (each path is also its route id, which the policy is keyed by). */
+export const NAV = [
+	{ path: '/', label: 'Overview' },
+	{ path: '/metrics', label: 'Metrics' },
+	{ path: '/accounts', label: 'At-risk accounts' },
+	{ path: '/models', label: 'Models' },
+	{ path: '/rejected', label: 'Rejected rows' },
+	{ path: '/load', label: 'Load' },
+	{ path: '/jobs', label: 'Jobs' }
+] as const;
+
+export const NAV_PATHS = NAV.map((l) => l.path);

@@ -1,0 +1,185 @@
+/**
+ * Who may do what, over HTTP against `adoption serve`: every route of the policy × nobody signed in, a
+ * leader, an analyst, a CSM, a CSM of another book and a signed-out (revoked) session, each with the
+ * status it must get. Sign-in by form from the app's own origin only; no password or session token in
+ * the server's output.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICY } from '../../src/lib/server/auth/policy.js';
+import { adoption, fixture, tempDir } from '../helpers.js';
+import { killServers, logOf, serve, stop } from './serve.js';
+
+const dir = tempDir('adoption-access-');
+const db = path.join(dir, 'access.duckdb');
+const PASSWORD = 'correct horse battery';
+const WHO = ['nobody', 'leader', 'analyst', 'csm', 'otherCsm', 'revoked'] as const;
+type Who = (typeof WHO)[number];
+let server: Awaited<ReturnType<typeof serve>>;
+const cookies: Partial<Record<Who, string>> = {};
+
+/** Signs in by the form, as a browser on the app's page would; returns the session cookie (or the response, refused). */
+async function signIn(email: string, origin = server.url): Promise<Response> {
+	return fetch(`${server.url}/signin?/signin`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email, password: PASSWORD })
+	});
+}
+const cookieOf = (res: Response) => /adoption_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+
+beforeAll(async () => {
+	for (const args of [
+		['load', fixture('ingest', 'accounts.csv'), fixture('ingest', 'tickets.csv')],
+		['user', 'add', 'lee@example.com', '--role', 'leader', '--password-stdin'],
+		['user', 'add', 'ana@example.com', '--role', 'analyst', '--password-stdin'],
+		['user', 'add', 'cam@example.com', '--role', 'csm', '--csm', 'Dana', '--password-stdin'],
+		['user', 'add', 'eli@example.com', '--role', 'csm', '--csm', 'Eli', '--password-stdin']
+	]) {
+		const r = adoption([...args, '--db', db], {}, PASSWORD);
+		expect(r.code, r.stderr).toBe(0);
+	}
+	server = await serve(db);
+	for (const [who, email] of [
+		['leader', 'lee@example.com'],
+		['analyst', 'ana@example.com'],
+		['csm', 'cam@example.com'],
+		['otherCsm', 'eli@example.com'],
+		['revoked', 'ana@example.com']
+	] as const) {
+		const res = await signIn(email);
+		expect([res.status, res.headers.get('location')], who).toEqual([303, '/']);
+		cookies[who] = cookieOf(res);
+	}
+	const out = await fetch(`${server.url}/signin?/signout`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: server.url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.revoked! },
+		body: ''
+	});
+	expect(out.status).toBe(303);
+}, 120_000);
+
+afterAll(async () => {
+	if (server) await stop(server.child);
+	killServers();
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * One request per route and method, with the status each principal gets: 200 (or what the handler answers
+ * when allowed: `ok` means anything but 401, 403 and 5xx), 303 to sign-in for pages, 401 and 403.
+ */
+const PAGE = { nobody: 303, leader: 200, analyst: 200, csm: 200, otherCsm: 200, revoked: 303 } as const;
+const API = { nobody: 401, leader: 200, analyst: 200, csm: 200, otherCsm: 200, revoked: 401 } as const;
+const CLI_ONLY = { nobody: 401, leader: 403, analyst: 403, csm: 403, otherCsm: 403, revoked: 401 } as const;
+const LEADER_PAGE = { ...PAGE, analyst: 403, csm: 403, otherCsm: 403 } as const;
+const LEADER_API = { nobody: 401, leader: 'ok', analyst: 403, csm: 403, otherCsm: 403, revoked: 401 } as const;
+const EXPLORERS_API = { ...API, csm: 403, otherCsm: 403 } as const;
+type Expect = Record<Who, number | 'ok'>;
+const CASES: { route: string; method: string; url: string; expect: Expect }[] = [
+	{ route: '/', method: 'GET', url: '/', expect: PAGE },
+	{
+		route: '/signin',
+		method: 'GET',
+		url: '/signin',
+		expect: { ...PAGE, nobody: 200, revoked: 200, leader: 303, analyst: 303, csm: 303, otherCsm: 303 }
+	},
+	{ route: '/accounts', method: 'GET', url: '/accounts', expect: PAGE },
+	{ route: '/metrics', method: 'GET', url: '/metrics?plan=pro', expect: PAGE },
+	{ route: '/metrics/lists/[id]', method: 'GET', url: '/metrics/lists/stale_articles', expect: PAGE },
+	{ route: '/models', method: 'GET', url: '/models', expect: PAGE },
+	{ route: '/jobs', method: 'GET', url: '/jobs', expect: PAGE },
+	{ route: '/load', method: 'GET', url: '/load', expect: LEADER_PAGE },
+	{ route: '/rejected', method: 'GET', url: '/rejected', expect: { ...LEADER_PAGE, analyst: 200 } },
+	{ route: '/api/accounts', method: 'GET', url: '/api/accounts', expect: API },
+	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
+	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv&csm=Dana', expect: { ...API, otherCsm: 403 } },
+	{ route: '/api/cohorts/[view]', method: 'GET', url: '/api/cohorts/activation', expect: API },
+	{ route: '/api/jobs', method: 'GET', url: '/api/jobs', expect: API },
+	{ route: '/api/jobs', method: 'POST', url: '/api/jobs', expect: CLI_ONLY },
+	{
+		route: '/api/jobs/[id]',
+		method: 'GET',
+		url: '/api/jobs/999',
+		expect: { ...API, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' }
+	},
+	{ route: '/api/lists/[name]', method: 'GET', url: '/api/lists/stale_articles', expect: API },
+	{ route: '/api/lists/[name]', method: 'GET', url: '/api/lists/stale_articles?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
+	{ route: '/api/metrics', method: 'GET', url: '/api/metrics', expect: API },
+	{ route: '/api/metrics/[id]', method: 'GET', url: '/api/metrics/ticket_volume', expect: API },
+	{ route: '/api/people', method: 'POST', url: '/api/people', expect: CLI_ONLY },
+	{ route: '/api/reads', method: 'POST', url: '/api/reads', expect: CLI_ONLY },
+	{ route: '/api/rejected', method: 'GET', url: '/api/rejected', expect: EXPLORERS_API },
+	{ route: '/api/status', method: 'GET', url: '/api/status', expect: API },
+	{ route: '/api/uploads', method: 'POST', url: '/api/uploads', expect: LEADER_API },
+	{ route: '/api/uploads/[batch]', method: 'POST', url: '/api/uploads/nosuchbatch', expect: LEADER_API },
+	{ route: '/api/uploads/[batch]/[name]', method: 'PUT', url: '/api/uploads/nosuchbatch/a.csv', expect: LEADER_API }
+];
+
+describe('access over HTTP', () => {
+	it('has a case for every route and method of the policy', () => {
+		const covered = new Set(CASES.map((c) => `${c.method} ${c.route}`));
+		const ruled = Object.entries(POLICY).flatMap(([route, rules]) => Object.keys(rules).map((m) => `${m} ${route}`));
+		// The sign-in form's POST is exercised by every sign-in above and below.
+		expect([...covered, 'POST /signin'].sort()).toEqual(ruled.sort());
+	});
+
+	it('gives each principal the status the policy means for it, with a message when refused', async () => {
+		const got: string[] = [];
+		const want: string[] = [];
+		for (const c of CASES) {
+			for (const who of WHO) {
+				const res = await fetch(server.url + c.url, {
+					method: c.method,
+					redirect: 'manual',
+					headers: {
+						accept: c.route.startsWith('/api/') ? 'application/json' : 'text/html',
+						origin: server.url,
+						...(cookies[who] ? { cookie: cookies[who] } : {})
+					},
+					...(c.method === 'GET' ? {} : { body: '{}' })
+				});
+				const body = await res.text();
+				const expected = c.expect[who];
+				const status = expected === 'ok' && ![401, 403].includes(res.status) && res.status < 500 ? 'ok' : res.status;
+				got.push(`${c.method} ${c.url} as ${who}: ${status}`);
+				want.push(`${c.method} ${c.url} as ${who}: ${expected}`);
+				if (res.status === 303 && expected === 303) expect(res.headers.get('location')).toMatch(/^\/signin\?next=|^\/$/);
+				if (res.status === 401 || res.status === 403)
+					expect(body, `${c.url} as ${who}`).toMatch(/Sign in first|needs the role|CSM|Only the adoption CLI|token/);
+			}
+		}
+		expect(got).toEqual(want);
+	});
+
+	it('signs in only from the app’s own origin, the same message for an unknown email and a wrong password', async () => {
+		expect((await signIn('lee@example.com', 'https://evil.example')).status).toBe(403);
+		const wrong = async (email: string, password: string) => {
+			const res = await fetch(`${server.url}/signin?/signin`, {
+				method: 'POST',
+				headers: { origin: server.url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ email, password })
+			});
+			return [res.status, /Email or password is wrong\./.test(await res.text())];
+		};
+		expect(await wrong('nobody@example.com', PASSWORD)).toEqual([401, true]);
+		expect(await wrong('lee@example.com', 'not the password')).toEqual([401, true]);
+	});
+
+	it('refuses to listen beyond this machine while nobody has been added', () => {
+		const r = adoption(['serve', '--db', path.join(dir, 'nobody.duckdb'), '--host', '0.0.0.0', '--port', '0']);
+		expect([r.code, r.stderr]).toEqual([
+			2,
+			'adoption: --host 0.0.0.0 would open the app beyond this machine while nobody has been added to sign in: add a leader first (adoption user add EMAIL --role leader)\n'
+		]);
+	});
+
+	it('prints no password and no session token', () => {
+		const log = logOf(server.child);
+		expect(log).not.toContain(PASSWORD);
+		for (const c of Object.values(cookies)) expect(log).not.toContain(c!.split('=')[1]);
+	});
+});
