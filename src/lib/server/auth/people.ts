@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/connection.js';
+import { isOwner } from '../db/owner.js';
 import { PeopleRepository, type Person } from '../db/repositories/people.repository.js';
 import { audit, type Actor } from './audit.js';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.js';
@@ -83,15 +84,20 @@ async function newPassword(given: string | undefined): Promise<{ hash: string; s
 	return { hash: await hashPassword(shown), shown };
 }
 
-/** The open database last seen to have people: nothing removes people, so it keeps them. */
-let peopled: Database | null = null;
+/** What is known of each open database: it has people (nothing removes them), or, in the server, it has none yet. */
+const known = new WeakMap<Database, boolean>();
 
-/** Whether anyone has been added (else the app runs in local mode, see `guard.ts`); counted until someone has. */
+/**
+ * Whether anyone has been added (else the app runs in local mode, see `guard.ts`). In the server that owns
+ * the file every add goes through this module, so the answer is kept either way; elsewhere "none" is asked
+ * again each time, since another process may add someone meanwhile.
+ */
 export async function hasPeople(db: Database): Promise<boolean> {
-	if (peopled === db) return true;
-	if ((await new PeopleRepository(db.kysely).count()) === 0) return false;
-	peopled = db;
-	return true;
+	const k = known.get(db);
+	if (k !== undefined) return k;
+	const any = (await new PeopleRepository(db.kysely).count()) > 0;
+	if (any || isOwner()) known.set(db, any);
+	return any;
 }
 
 /** `request` checked (emails trimmed and in lower case); a PeopleError naming the field when it is not valid. */
@@ -130,6 +136,7 @@ export async function runPeople<R extends PeopleRequest>(db: Database, request: 
 				await audit(trx, by, { action: 'person.add', object: object(p.email), after: added });
 				return added;
 			});
+			known.set(db, true);
 			const doc: PeopleDocs['add'] = { person, ...(password.shown ? { password: password.shown } : {}) };
 			if (p.csm) {
 				const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM accounts WHERE csm = ${p.csm}`.execute(db.kysely);
