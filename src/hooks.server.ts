@@ -26,12 +26,23 @@ export const init: ServerInit = async () => {
 		.catch(() => {});
 };
 
-/** The guard on a request: on the app's database, or with none (no file yet, or it cannot be opened: local mode at most). */
+/**
+ * The guard on a request, on the app's database. With no database file yet there are no people: local mode.
+ * A file that cannot be opened is a 503 (never local mode: it may have people), and a failure of the guard's
+ * own queries is an error like any other.
+ */
 async function guarded(asking: Asking) {
+	let opened = false;
 	try {
-		return await withDatabase((db) => guard(db, asking));
-	} catch {
-		return guard(null, asking);
+		return await withDatabase((db) => {
+			opened = true;
+			return guard(db, asking);
+		});
+	} catch (err) {
+		if (opened) throw err;
+		const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+		if (/does not exist/.test(message)) return guard(null, asking);
+		error(503, message.charAt(0).toUpperCase() + message.slice(1));
 	}
 }
 
