@@ -10,6 +10,7 @@ import { CliError, makeOutput } from './output.js';
 import { serveCommand } from './serve.js';
 import { scoreCommand } from './score.js';
 import { statusCommand } from './status.js';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.js';
 import { trainCommand } from './train.js';
 import { userAddCommand, userDisableCommand, userListCommand, userResetCommand } from './user.js';
 
@@ -48,6 +49,7 @@ interface Opts {
 	name?: string;
 	timeZone?: string;
 	passwordStdin?: boolean;
+	user?: string;
 }
 
 const program = new Command('adoption')
@@ -210,6 +212,23 @@ command<[string]>(
 	(email, o) => userResetCommand(email, { db: o.db, passwordStdin: o.passwordStdin }, makeOutput(!!o.json)),
 	user
 ).option('--password-stdin', 'read the password from stdin instead of generating one');
+
+const token = program.command('token').description("API tokens for scripts: Authorization: Bearer TOKEN acts as the token's person");
+command<[]>(
+	'create',
+	'make a token for a person (printed once)',
+	(o) => tokenCreateCommand({ db: o.db, user: o.user, name: o.name }, makeOutput(!!o.json)),
+	token
+)
+	.requiredOption('--user <email>', 'whose token it is (it has their role)')
+	.option('--name <name>', 'what it is for, e.g. the script');
+command<[]>(
+	'list',
+	'every token, never the token itself',
+	(o) => tokenListCommand({ db: o.db, user: o.user }, makeOutput(!!o.json)),
+	token
+).option('--user <email>', "only this person's tokens");
+command<[string]>('revoke <id>', 'stop a token working', (id, o) => tokenRevokeCommand(id, { db: o.db }, makeOutput(!!o.json)), token);
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,8 +1,8 @@
 /**
  * Who may do what, over HTTP against `adoption serve`: every route of the policy × nobody signed in, a
- * leader, an analyst, a CSM, a CSM of another book and a signed-out (revoked) session, each with the
- * status it must get. Sign-in by form from the app's own origin only; no password or session token in
- * the server's output.
+ * leader, an analyst, a CSM, a CSM of another book, a signed-out (revoked) session, an analyst's API token
+ * and a revoked token, each with the status it must get. Changes only from the app's own origin (CSRF);
+ * sign-in by form likewise; no password, session or token in the server's output.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,10 @@ const db = path.join(dir, 'access.duckdb');
 const PASSWORD = 'correct horse battery';
 const WHO = ['nobody', 'leader', 'analyst', 'csm', 'otherCsm', 'revoked'] as const;
 type Who = (typeof WHO)[number];
+/** Also asking: an analyst's API token (answered as the analyst), and a revoked one (as nobody). */
+const TOKENS = { analystToken: 'analyst', revokedToken: 'nobody' } as const;
+type TokenName = keyof typeof TOKENS;
+const tokens: Partial<Record<TokenName, string>> = {};
 let server: Awaited<ReturnType<typeof serve>>;
 const cookies: Partial<Record<Who, string>> = {};
 
@@ -53,6 +57,13 @@ beforeAll(async () => {
 		expect([res.status, res.headers.get('location')], who).toEqual([303, '/']);
 		cookies[who] = cookieOf(res);
 	}
+	for (const name of ['analystToken', 'revokedToken'] as const) {
+		const made = adoption(['token', 'create', '--user', 'ana@example.com', '--name', name, '--db', db, '--json']);
+		expect(made.code, made.stderr).toBe(0);
+		tokens[name] = JSON.parse(made.stdout).token;
+	}
+	const revoked = adoption(['token', 'revoke', '2', '--db', db, '--json']);
+	expect(JSON.parse(revoked.stdout)).toMatchObject({ changed: true, token: { token_id: 2, name: 'revokedToken' } });
 	const out = await fetch(`${server.url}/signin?/signout`, {
 		method: 'POST',
 		redirect: 'manual',
@@ -131,19 +142,22 @@ describe('access over HTTP', () => {
 		const got: string[] = [];
 		const want: string[] = [];
 		for (const c of CASES) {
-			for (const who of WHO) {
+			for (const who of [...WHO, ...(Object.keys(TOKENS) as TokenName[])]) {
+				const token = who in TOKENS ? tokens[who as TokenName] : undefined;
+				const cookie = who in TOKENS ? undefined : cookies[who as Who];
 				const res = await fetch(server.url + c.url, {
 					method: c.method,
 					redirect: 'manual',
 					headers: {
 						accept: c.route.startsWith('/api/') ? 'application/json' : 'text/html',
 						origin: server.url,
-						...(cookies[who] ? { cookie: cookies[who] } : {})
+						...(token ? { authorization: `Bearer ${token}` } : {}),
+						...(cookie ? { cookie } : {})
 					},
 					...(c.method === 'GET' ? {} : { body: '{}' })
 				});
 				const body = await res.text();
-				const expected = c.expect[who];
+				const expected = c.expect[who in TOKENS ? TOKENS[who as TokenName] : (who as Who)];
 				const status = expected === 'ok' && ![401, 403].includes(res.status) && res.status < 500 ? 'ok' : res.status;
 				got.push(`${c.method} ${c.url} as ${who}: ${status}`);
 				want.push(`${c.method} ${c.url} as ${who}: ${expected}`);
@@ -153,6 +167,30 @@ describe('access over HTTP', () => {
 			}
 		}
 		expect(got).toEqual(want);
+	});
+
+	it('refuses a change from another site, changing nothing, and takes the same from the app’s own origin', async () => {
+		const leader = { cookie: cookies.leader!, accept: 'application/json' };
+		const jobs = async () =>
+			((await (await fetch(`${server.url}/api/jobs`, { headers: leader })).json()) as { jobs: unknown[] }).jobs.length;
+		const { batch } = await (
+			await fetch(`${server.url}/api/uploads`, { method: 'POST', headers: { ...leader, origin: server.url } })
+		).json();
+		const put = await fetch(`${server.url}/api/uploads/${batch}/surveys.csv`, {
+			method: 'PUT',
+			headers: { ...leader, origin: server.url },
+			body: fs.readFileSync(fixture('ingest', 'surveys.csv'))
+		});
+		expect(put.status).toBe(200);
+		const before = await jobs();
+		for (const cross of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }] as Record<string, string>[]) {
+			const res = await fetch(`${server.url}/api/uploads/${batch}`, { method: 'POST', headers: { ...leader, ...cross } });
+			expect([res.status, (await res.json()).message]).toEqual([403, expect.stringMatching(/another site/)]);
+		}
+		expect(await jobs()).toBe(before);
+		const same = await fetch(`${server.url}/api/uploads/${batch}`, { method: 'POST', headers: { ...leader, origin: server.url } });
+		expect(same.status).toBe(200);
+		expect(await jobs()).toBe(before + 1);
 	});
 
 	it('signs in only from the app’s own origin, the same message for an unknown email and a wrong password', async () => {
@@ -181,5 +219,6 @@ describe('access over HTTP', () => {
 		const log = logOf(server.child);
 		expect(log).not.toContain(PASSWORD);
 		for (const c of Object.values(cookies)) expect(log).not.toContain(c!.split('=')[1]);
+		for (const t of Object.values(tokens)) expect(log).not.toContain(t);
 	});
 });

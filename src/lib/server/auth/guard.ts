@@ -4,15 +4,19 @@
  * - the local CLI, by the handoff file's token (`Authorization: Bearer …`), acting as a leader;
  * - with no people in the database yet (local mode), anyone on this machine, as a leader, and nobody
  *   from elsewhere;
- * - else the person of the session cookie, or nobody.
+ * - else the person of an API token (`Authorization: Bearer adp_…`) or of the session cookie, or nobody.
+ * A request that may change something and rides on a cookie or local mode must come from the app's own
+ * origin (CSRF).
  */
 import crypto from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import type { Database } from '../db/connection.js';
 import { handoffToken } from '../db/owner.js';
-import { hasPeople } from './people.js';
+import type { Person } from '../db/repositories/people.repository.js';
+import { hasPeople, type Role } from './people.js';
 import { authorize, type Denial, type Principal } from './policy.js';
 import { SESSION_COOKIE, sessionPerson } from './sessions.js';
+import { tokenPerson } from './tokens.js';
 
 /** Whether a client address is this machine (IPv4 or IPv6 loopback, also IPv4-mapped). */
 export function isLoopback(address: string): boolean {
@@ -46,26 +50,47 @@ async function principalOf(db: Database | null, r: Asking): Promise<{ principal:
 	if (db === null || !(await hasPeople(db))) {
 		return isLoopback(r.address) ? { principal: { kind: 'local', role: 'leader' } } : { status: 403, message: LOCAL_ONLY };
 	}
-	if (bearer !== undefined) return { status: 401, message: 'That token is not valid here.' };
+	if (bearer !== undefined) {
+		const person = await tokenPerson(db, bearer);
+		if (!person) return { status: 401, message: 'That token is not valid here: revoked, mistyped, or its person disabled.' };
+		return { principal: personPrincipal(person, 'token') };
+	}
 	const token = r.cookies.get(SESSION_COOKIE);
 	const person = token ? await sessionPerson(db, token) : null;
-	if (!person) return { principal: null };
-	return {
-		principal: {
-			kind: 'person',
-			role: person.role as Principal['role'],
-			person_id: person.person_id,
-			email: person.email,
-			name: person.name,
-			csm: person.csm,
-			via: 'session'
-		}
-	};
+	return { principal: person ? personPrincipal(person, 'session') : null };
 }
+
+function personPrincipal(p: Person, via: 'session' | 'token'): Principal {
+	return { kind: 'person', role: p.role as Role, person_id: p.person_id, email: p.email, name: p.name, csm: p.csm, via };
+}
+
+/**
+ * Whether a request that may change something comes from another site: its `Origin` (or, without one, its
+ * `Sec-Fetch-Site`) is not this app's. Browsers send both on cross-site requests, so a page elsewhere cannot
+ * make a signed-in (or local-mode) browser act; clients without a browser's ambient cookie use a token.
+ */
+function crossSite(r: Asking): boolean {
+	if (['GET', 'HEAD', 'OPTIONS'].includes(r.method)) return false;
+	const origin = r.headers.get('origin');
+	if (origin !== null) return origin !== r.url.origin;
+	const site = r.headers.get('sec-fetch-site');
+	return site !== null && site !== 'same-origin' && site !== 'none';
+}
+
+export const CROSS_SITE = 'A request from another site may not change anything here: use the app’s own pages, or a bearer token.';
 
 /** The request's principal and the policy's verdict on it (`denial` null: go on). `db` null: there is no database yet. */
 export async function guard(db: Database | null, r: Asking): Promise<{ principal: Principal | null; denial: Denial | null }> {
 	const who = await principalOf(db, r);
-	if ('status' in who) return { principal: null, denial: who };
+	if ('status' in who) {
+		// A public page (sign-in) answers anyone, also a client sending a bad token.
+		if (who.status === 401 && authorize(r.routeId, r.method, null, r.url) === null) return { principal: null, denial: null };
+		return { principal: null, denial: who };
+	}
+	const p = who.principal;
+	// A token or the CLI's handoff token is sent on purpose; a cookie (or local mode) rides along with any request.
+	if (crossSite(r) && !(p?.kind === 'cli' || (p?.kind === 'person' && p.via === 'token'))) {
+		return { principal: null, denial: { status: 403, message: CROSS_SITE } };
+	}
 	return { principal: who.principal, denial: authorize(r.routeId, r.method, who.principal, r.url) };
 }

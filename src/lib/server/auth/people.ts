@@ -1,6 +1,6 @@
 /**
  * The team's people and what the CLI (and, with sign-in, a leader's page) does with them: add, list,
- * disable, reset a password. Each change is one transaction with its audit row. Requests are checked
+ * disable, reset a password; make, list and revoke their API tokens. Each change is one transaction with its audit row. Requests are checked
  * here, so the CLI alone and through a running server (`POST /api/people`) answer the same way.
  */
 import { sql } from 'kysely';
@@ -12,6 +12,7 @@ import { PeopleRepository, type Person } from '../db/repositories/people.reposit
 import { audit, type Actor } from './audit.js';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.js';
 import { endSessionsOf } from './sessions.js';
+import { listTokens, makeToken, revokeToken, type TokenInfo } from './tokens.js';
 
 /** What a person may do (see PRODUCT.md): leaders run the app, analysts explore, CSMs work their book of accounts. */
 export const ROLES = ['leader', 'analyst', 'csm'] as const;
@@ -42,7 +43,10 @@ export const peopleRequestSchema = z.discriminatedUnion('kind', [
 	}),
 	z.object({ kind: z.literal('list'), params: z.object({}).strict() }),
 	z.object({ kind: z.literal('disable'), params: z.object({ email }).strict() }),
-	z.object({ kind: z.literal('reset'), params: z.object({ email, password: z.string().optional() }).strict() })
+	z.object({ kind: z.literal('reset'), params: z.object({ email, password: z.string().optional() }).strict() }),
+	z.object({ kind: z.literal('token_create'), params: z.object({ email, name: text.optional() }).strict() }),
+	z.object({ kind: z.literal('token_list'), params: z.object({ email: email.optional() }).strict() }),
+	z.object({ kind: z.literal('token_revoke'), params: z.object({ id: z.number().int().positive() }).strict() })
 ]);
 export type PeopleRequest = z.infer<typeof peopleRequestSchema>;
 
@@ -52,6 +56,9 @@ export interface PeopleDocs {
 	list: { people: Person[] };
 	disable: { person: Person; changed: boolean };
 	reset: { person: Person; password?: string };
+	token_create: { token: string; token_id: number; email: string; name: string | null };
+	token_list: { tokens: TokenInfo[] };
+	token_revoke: { token: TokenInfo; changed: boolean };
 }
 
 /** A request that cannot be done as asked (the caller's mistake): its HTTP status and a message naming the field. */
@@ -174,6 +181,31 @@ export async function runPeople<R extends PeopleRequest>(db: Database, request: 
 				return after;
 			});
 			return { person, ...(password.shown ? { password: password.shown } : {}) } as PeopleDocs[R['kind']];
+		}
+		case 'token_create': {
+			const { email: e, name } = r.params;
+			const person = await people.byEmail(e);
+			if (!person) throw new PeopleError(`there is no person ${e} (adoption user list)`, 404);
+			if (!person.active) throw new PeopleError(`${e} is disabled: a token of theirs would not work`, 409);
+			const made = await db.kysely.transaction().execute(async (trx) => {
+				const t = await makeToken(trx, person.person_id, name ?? null);
+				await audit(trx, by, { action: 'token.create', object: `token:${t.token_id}`, after: { email: e, name: name ?? null } });
+				return t;
+			});
+			return { ...made, email: e, name: name ?? null } as PeopleDocs[R['kind']];
+		}
+		case 'token_list':
+			return { tokens: await listTokens(db.kysely, r.params.email) } as PeopleDocs[R['kind']];
+		case 'token_revoke': {
+			const id = r.params.id;
+			return (await db.kysely.transaction().execute(async (trx) => {
+				const before = (await listTokens(trx)).find((t) => t.token_id === id);
+				if (!before) throw new PeopleError(`there is no token ${id} (adoption token list)`, 404);
+				if (before.revoked_at !== null) return { token: before, changed: false };
+				await revokeToken(trx, id);
+				await audit(trx, by, { action: 'token.revoke', object: `token:${id}`, before });
+				return { token: (await listTokens(trx)).find((t) => t.token_id === id)!, changed: true };
+			})) as PeopleDocs[R['kind']];
 		}
 	}
 }

@@ -202,6 +202,16 @@ export interface SignInSessionsTable {
 	user_agent: string | null;
 }
 
+export interface ApiTokensTable {
+	token_id: number;
+	person_id: number;
+	name: string | null;
+	token_hash: string;
+	created_at: Ts;
+	last_used_at: Ts | null;
+	revoked_at: Ts | null;
+}
+
 export interface AuditLogTable {
 	audit_id: number;
 	changed_at: Ts;
@@ -231,5 +241,6 @@ export interface Schema {
 	schema_migrations: SchemaMigrationsTable;
 	people: PeopleTable;
 	sign_in_sessions: SignInSessionsTable;
+	api_tokens: ApiTokensTable;
 	audit_log: AuditLogTable;
 }
