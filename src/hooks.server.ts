@@ -1,4 +1,4 @@
-import { error, json, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { error, json, type Handle, type ServerInit } from '@sveltejs/kit';
 import { guard, type Asking } from '$lib/server/auth/guard.js';
 import { withDatabase } from '$lib/server/db/app.js';
 import { claimOwnership, ownedDatabase } from '$lib/server/db/owner.js';
@@ -61,12 +61,42 @@ export const handle: Handle = async ({ event, resolve }) => {
 		address: event.getClientAddress()
 	});
 	if (denial) {
-		if (event.route.id?.startsWith('/api/')) return json({ message: denial.message }, { status: denial.status });
+		if (event.route.id?.startsWith('/api/')) return secured(json({ message: denial.message }, { status: denial.status }));
 		if (denial.status === 401 && event.request.method === 'GET') {
-			redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+			const next = encodeURIComponent(event.url.pathname + event.url.search);
+			return secured(new Response(null, { status: 303, headers: { location: `/signin?next=${next}` } }));
 		}
-		error(denial.status, denial.message);
+		return secured(deniedPage(denial.status, denial.message));
 	}
 	event.locals.principal = principal;
-	return resolve(event);
+	return secured(await resolve(event));
 };
+
+/**
+ * Headers on every response: no MIME sniffing, no referrer beyond this app, no framing. Pages get SvelteKit's
+ * Content-Security-Policy (`svelte.config.js`); anything else a policy that allows nothing to run or load.
+ */
+function secured(response: Response): Response {
+	const h = response.headers;
+	h.set('x-content-type-options', 'nosniff');
+	h.set('referrer-policy', 'same-origin');
+	h.set('x-frame-options', 'DENY');
+	if (!h.has('content-security-policy')) h.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+	return response;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A refused page: the status and the policy's message, standalone (it must not run the page it refuses). */
+function deniedPage(status: number, message: string): Response {
+	const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} · Adoption analytics</title>
+<style>body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1b2230;background:#f5f6f8}main{max-width:36rem;margin:12vh auto;padding:2rem;background:#fff;border:1px solid #e2e5ea;border-radius:10px}.s{color:#5d6878;font-size:.85rem}h1{margin:.2rem 0 .8rem;font-size:1.3rem}a{color:#2f5bd3}</style></head>
+<body><main><div class="s">Error ${status}</div><h1>${escapeHtml(message)}</h1><p><a href="/">Back to the overview</a></p></main></body></html>`;
+	return new Response(body, {
+		status,
+		headers: {
+			'content-type': 'text/html; charset=utf-8',
+			'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+		}
+	});
+}

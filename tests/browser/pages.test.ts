@@ -48,6 +48,27 @@ afterEach(() => expect(app.takePageErrors()).toEqual([]));
 
 afterAll(() => app?.close());
 
+describe('security headers', () => {
+	it('come with every page (the CSP with a nonce for SvelteKit’s start-up script) and every API answer', async () => {
+		const res = await fetch(data.url + '/metrics');
+		const csp = res.headers.get('content-security-policy') ?? '';
+		expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+		expect(csp).toContain("frame-ancestors 'none'");
+		expect(csp).toContain("object-src 'none'");
+		for (const r of [res, await fetch(data.url + '/api/status')]) {
+			expect([r.headers.get('x-content-type-options'), r.headers.get('referrer-policy'), r.headers.get('x-frame-options')]).toEqual([
+				'nosniff',
+				'same-origin',
+				'DENY'
+			]);
+		}
+		expect((await fetch(data.url + '/api/status')).headers.get('content-security-policy')).toBe(
+			"default-src 'none'; frame-ancestors 'none'"
+		);
+		// Every page test here runs under this policy: a blocked script or style would be a console error, which fails it.
+	});
+});
+
 describe('home page', () => {
 	it('shows rows per table, the data range and the loads with their outcome', async () => {
 		const res = await page.goto(data.url + '/');

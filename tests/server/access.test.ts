@@ -7,7 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localActor } from '../../src/lib/server/auth/audit.js';
+import { runPeople, type Role } from '../../src/lib/server/auth/people.js';
 import { POLICY } from '../../src/lib/server/auth/policy.js';
+import { openDatabase } from '../../src/lib/server/db/connection.js';
+import { loadFiles } from '../../src/lib/server/ingest/load.js';
 import { adoption, fixture, tempDir } from '../helpers.js';
 import { killServers, logOf, serve, stop } from './serve.js';
 
@@ -35,15 +39,25 @@ async function signIn(email: string, origin = server.url): Promise<Response> {
 const cookieOf = (res: Response) => /adoption_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
 
 beforeAll(async () => {
-	for (const args of [
-		['load', fixture('ingest', 'accounts.csv'), fixture('ingest', 'tickets.csv')],
-		['user', 'add', 'lee@example.com', '--role', 'leader', '--password-stdin'],
-		['user', 'add', 'ana@example.com', '--role', 'analyst', '--password-stdin'],
-		['user', 'add', 'cam@example.com', '--role', 'csm', '--csm', 'Dana', '--password-stdin'],
-		['user', 'add', 'eli@example.com', '--role', 'csm', '--csm', 'Eli', '--password-stdin']
-	]) {
-		const r = adoption([...args, '--db', db], {}, PASSWORD);
-		expect(r.code, r.stderr).toBe(0);
+	// Made in this process (a CLI run costs seconds): the fixtures, four people and two tokens, one revoked.
+	const made = await openDatabase(db);
+	try {
+		expect((await loadFiles(made, [fixture('ingest', 'accounts.csv'), fixture('ingest', 'tickets.csv')])).every((r) => r.ok)).toBe(true);
+		const people: [string, Role, string?][] = [
+			['lee@example.com', 'leader'],
+			['ana@example.com', 'analyst'],
+			['cam@example.com', 'csm', 'Dana'],
+			['eli@example.com', 'csm', 'Eli']
+		];
+		for (const [email, role, csm] of people)
+			await runPeople(made, { kind: 'add', params: { email, role, csm, password: PASSWORD } }, localActor());
+		for (const name of ['analystToken', 'revokedToken'] as const) {
+			const t = await runPeople(made, { kind: 'token_create', params: { email: 'ana@example.com', name } }, localActor());
+			tokens[name] = t.token;
+			if (name === 'revokedToken') await runPeople(made, { kind: 'token_revoke', params: { id: t.token_id } }, localActor());
+		}
+	} finally {
+		made.close();
 	}
 	server = await serve(db);
 	for (const [who, email] of [
@@ -57,13 +71,6 @@ beforeAll(async () => {
 		expect([res.status, res.headers.get('location')], who).toEqual([303, '/']);
 		cookies[who] = cookieOf(res);
 	}
-	for (const name of ['analystToken', 'revokedToken'] as const) {
-		const made = adoption(['token', 'create', '--user', 'ana@example.com', '--name', name, '--db', db, '--json']);
-		expect(made.code, made.stderr).toBe(0);
-		tokens[name] = JSON.parse(made.stdout).token;
-	}
-	const revoked = adoption(['token', 'revoke', '2', '--db', db, '--json']);
-	expect(JSON.parse(revoked.stdout)).toMatchObject({ changed: true, token: { token_id: 2, name: 'revokedToken' } });
 	const out = await fetch(`${server.url}/signin?/signout`, {
 		method: 'POST',
 		redirect: 'manual',
@@ -105,6 +112,8 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/jobs', method: 'GET', url: '/jobs', expect: PAGE },
 	{ route: '/load', method: 'GET', url: '/load', expect: LEADER_PAGE },
 	{ route: '/rejected', method: 'GET', url: '/rejected', expect: { ...LEADER_PAGE, analyst: 200 } },
+	{ route: '/audit', method: 'GET', url: '/audit?action=person', expect: LEADER_PAGE },
+	{ route: '/api/audit', method: 'GET', url: '/api/audit?action=session.start', expect: { ...LEADER_API, leader: 200 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts', expect: API },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv&csm=Dana', expect: { ...API, otherCsm: 403 } },
@@ -178,10 +187,10 @@ describe('access over HTTP', () => {
 		).json();
 		const put = await fetch(`${server.url}/api/uploads/${batch}/surveys.csv`, {
 			method: 'PUT',
-			headers: { ...leader, origin: server.url },
-			body: fs.readFileSync(fixture('ingest', 'surveys.csv'))
+			headers: { ...leader, origin: server.url, 'content-type': 'application/octet-stream' },
+			body: new Uint8Array(fs.readFileSync(fixture('ingest', 'surveys.csv')))
 		});
-		expect(put.status).toBe(200);
+		expect([put.status, await put.text()]).toEqual([201, expect.any(String)]);
 		const before = await jobs();
 		for (const cross of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }] as Record<string, string>[]) {
 			const res = await fetch(`${server.url}/api/uploads/${batch}`, { method: 'POST', headers: { ...leader, ...cross } });
@@ -189,8 +198,12 @@ describe('access over HTTP', () => {
 		}
 		expect(await jobs()).toBe(before);
 		const same = await fetch(`${server.url}/api/uploads/${batch}`, { method: 'POST', headers: { ...leader, origin: server.url } });
-		expect(same.status).toBe(200);
+		expect(same.status).toBe(202);
 		expect(await jobs()).toBe(before + 1);
+		const { entries } = await (await fetch(`${server.url}/api/audit?action=load`, { headers: leader })).json();
+		expect(entries).toEqual([
+			expect.objectContaining({ actor: 'lee@example.com', action: 'load.start', after: { files: ['surveys.csv'] } })
+		]);
 	});
 
 	it('signs in only from the app’s own origin, the same message for an unknown email and a wrong password', async () => {

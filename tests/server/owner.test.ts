@@ -114,10 +114,8 @@ describe('adoption serve owns its database', () => {
 		const aloneDb = path.join(dir, 'people-alone.duckdb');
 		const servedDb = path.join(dir, 'people-served.duckdb');
 		const steps: [string[], string?][] = [
-			[['user', 'add', 'Ana@example.com', '--role', 'leader', '--name', 'Ana']],
 			[['user', 'add', 'bo@example.com', '--role', 'csm', '--csm', 'Dana', '--password-stdin'], 'correct horse battery\n'],
-			[['user', 'add', 'ana@example.com', '--role', 'analyst']],
-			[['user', 'add', 'cy@', '--role', 'analyst']],
+			[['user', 'add', 'BO@example.com', '--role', 'analyst']],
 			[['user', 'list']]
 		];
 		// What differs between any two runs: ids, times, a generated password.
@@ -134,12 +132,10 @@ describe('adoption serve owns its database', () => {
 		} finally {
 			await stop(server.child);
 		}
-		expect(alone.map((r) => r.code)).toEqual([0, 0, 1, 1, 0]);
-		expect(alone[2].stderr).toBe('adoption: ana@example.com is already a person here (adoption user list)\n');
-		expect(alone[3].stderr).toBe('adoption: email must be an email address\n');
-		expect(JSON.parse(alone[0].stdout).password).toMatch(/^[A-Za-z0-9_-]{20}$/);
-		expect(JSON.parse(alone[1].stdout)).toMatchObject({ person: { email: 'bo@example.com', csm: 'Dana' }, book_accounts: 0 });
-		expect(JSON.parse(alone[4].stdout).people.map((p: { email: string }) => p.email)).toEqual(['ana@example.com', 'bo@example.com']);
+		expect(alone.map((r) => r.code)).toEqual([0, 1, 0]);
+		expect(alone[1].stderr).toBe('adoption: bo@example.com is already a person here (adoption user list)\n');
+		expect(JSON.parse(alone[0].stdout)).toMatchObject({ person: { email: 'bo@example.com', csm: 'Dana' }, book_accounts: 0 });
+		expect(JSON.parse(alone[2].stdout).people.map((p: { email: string }) => p.email)).toEqual(['bo@example.com']);
 	}, 120_000);
 
 	it('answers pages during a load, and after being killed mid-load keeps the database as before it, the job failed', async () => {

@@ -6,7 +6,8 @@ export const NAV = [
 	{ path: '/models', label: 'Models' },
 	{ path: '/rejected', label: 'Rejected rows' },
 	{ path: '/load', label: 'Load' },
-	{ path: '/jobs', label: 'Jobs' }
+	{ path: '/jobs', label: 'Jobs' },
+	{ path: '/audit', label: 'Audit' }
 ] as const;
 
 export const NAV_PATHS = NAV.map((l) => l.path);

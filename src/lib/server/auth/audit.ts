@@ -6,6 +6,9 @@
  */
 import os from 'node:os';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { z } from 'zod';
+import type { AuditFilter } from '../db/repositories/audit.repository.js';
+import type { Principal } from './policy.js';
 import type { Schema } from '../db/schema.js';
 
 /** Who made a change, and from where (a client address; null for the local CLI). */
@@ -17,6 +20,13 @@ export interface Actor {
 /** The CLI on the database's own machine: the file's owner (through the handoff file's token when a server holds it). */
 export function localActor(): Actor {
 	return { actor: `local CLI (${os.userInfo().username})`, address: null };
+}
+
+/** The actor of a request's principal: a person's email (marked when by token), the local visitor or CLI. */
+export function actorOf(p: Principal | null, address: string): Actor {
+	if (p?.kind === 'cli') return localActor();
+	if (p?.kind === 'person') return { actor: p.via === 'token' ? `${p.email} (token)` : p.email, address };
+	return { actor: p?.kind === 'local' ? 'local visitor' : 'nobody', address };
 }
 
 /** One change: its action (`person.add`), its object (`person:ana@example.com`), the object before and after. */
@@ -43,4 +53,25 @@ export async function audit(trx: Transaction<Schema> | Kysely<Schema>, by: Actor
 			after: json(change.after)
 		})
 		.execute();
+}
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** The audit log's filters as the page and `GET /api/audit` take them (`from`/`to` UTC days, both included). */
+export const auditQuerySchema = z
+	.object({
+		actor: z.string().max(300, 'must be at most 300 characters').optional(),
+		action: z
+			.string()
+			.regex(/^[a-z_]+(\.[a-z_]+)*$/, 'must be an action such as person.add, or its family such as person')
+			.optional(),
+		from: day.optional(),
+		to: day.optional()
+	})
+	.strict();
+
+/** The repository's filter for a checked query: dates as the ISO bounds of whole UTC days. */
+export function auditFilter(q: z.infer<typeof auditQuerySchema>): AuditFilter {
+	const next = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString();
+	return { actor: q.actor, action: q.action, from: q.from ? `${q.from}T00:00:00.000Z` : undefined, to: q.to ? next(q.to) : undefined };
 }
