@@ -1,7 +1,8 @@
 import { error, json, type Handle, type ServerInit } from '@sveltejs/kit';
 import { guard, type Asking } from '$lib/server/auth/guard.js';
+import { hasPeople } from '$lib/server/auth/people.js';
 import { withDatabase } from '$lib/server/db/app.js';
-import { claimOwnership, ownedDatabase } from '$lib/server/db/owner.js';
+import { claimOwnership, isOwner, ownedDatabase } from '$lib/server/db/owner.js';
 import { warmViews, warmWhenListening } from '$lib/server/cache/warm.js';
 import { jobQueue } from '$lib/server/jobs/queue.js';
 
@@ -26,18 +27,25 @@ export const init: ServerInit = async () => {
 		.catch(() => {});
 };
 
+let noPeopleUntil = 0;
+
 /**
  * The guard on a request, on the app's database. With no database file yet there are no people: local mode.
  * A file that cannot be opened is a 503 (never local mode: it may have people), and a failure of the guard's
  * own queries is an error like any other.
  */
 async function guarded(asking: Asking) {
+	// Outside the server (vite dev, a read-only viewer) each use opens the file: while it has no people, a
+	// second's answer stands for the next requests, rather than opening the file twice for each.
+	if (!isOwner() && Date.now() < noPeopleUntil) return guard(null, asking);
 	let opened = false;
 	try {
-		return await withDatabase((db) => {
+		const verdict = await withDatabase(async (db) => {
 			opened = true;
-			return guard(db, asking);
+			return [await guard(db, asking), await hasPeople(db)] as const;
 		});
+		if (!isOwner() && !verdict[1]) noPeopleUntil = Date.now() + 1000;
+		return verdict[0];
 	} catch (err) {
 		if (opened) throw err;
 		const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -52,6 +60,11 @@ async function guarded(asking: Asking) {
  * nobody signed in redirects to the sign-in page, and a forbidden one is the error page with the message.
  */
 export const handle: Handle = async ({ event, resolve }) => {
+	const bad = badQuery(event.url);
+	if (bad) {
+		const status = 400;
+		return secured(event.route.id?.startsWith('/api/') ? json({ message: bad }, { status }) : deniedPage(status, bad));
+	}
 	const { principal, denial } = await guarded({
 		routeId: event.route.id,
 		method: event.request.method,
@@ -71,6 +84,27 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.principal = principal;
 	return secured(await resolve(event));
 };
+
+/** The longest query parameter value any page or endpoint takes (a search, a CSM's name, a date). */
+const MAX_PARAM = 1000;
+
+/** Whether `s` has a control character (C0, or DEL), such as a NUL byte. */
+const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+
+/**
+ * What is wrong with a URL's query, before any page or endpoint sees it: a value too long to be anything
+ * the app takes (100 KB pasted into a filter), or one with a control character (a NUL byte), or null.
+ */
+function badQuery(url: URL): string | null {
+	for (const [key, value] of url.searchParams) {
+		const name = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+		if (value.length > MAX_PARAM)
+			return `Query parameter '${name}' is ${value.length.toLocaleString('en-US')} characters long; at most ${MAX_PARAM.toLocaleString('en-US')} are taken.`;
+		if (hasControl(key + value))
+			return `Query parameter '${[...name].map((c) => (hasControl(c) ? '?' : c)).join('')}' contains a control character.`;
+	}
+	return null;
+}
 
 /**
  * Headers on every response: no MIME sniffing, no referrer beyond this app, no framing. Pages get SvelteKit's

@@ -67,7 +67,7 @@ describe('GET /api/metrics', () => {
 		expect(await status400('?from=2024-05-01&to=2024-04-01')).toMatch(/from must not be after to/);
 		expect(await status400('?cohort=2024')).toMatch(/'cohort'.*YYYY-MM/);
 		expect(await status400('?colour=blue')).toMatch(/Unknown query parameter 'colour'/);
-		expect(await status400('?metrics=happiness')).toMatch(/Unknown metric 'happiness'/);
+		expect(await status400('?metrics=happiness')).toMatch(/Query parameter 'metrics' names an unknown metric 'happiness'/);
 		expect(await status400('?format=xml')).toMatch(/json or csv/);
 	});
 });

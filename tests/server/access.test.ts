@@ -28,12 +28,12 @@ let server: Awaited<ReturnType<typeof serve>>;
 const cookies: Partial<Record<Who, string>> = {};
 
 /** Signs in by the form, as a browser on the app's page would; returns the session cookie (or the response, refused). */
-async function signIn(email: string, origin = server.url): Promise<Response> {
+async function signIn(email: string, origin = server.url, password = PASSWORD): Promise<Response> {
 	return fetch(`${server.url}/signin?/signin`, {
 		method: 'POST',
 		redirect: 'manual',
 		headers: { origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ email, password: PASSWORD })
+		body: new URLSearchParams({ email, password })
 	});
 }
 const cookieOf = (res: Response) => /adoption_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
@@ -113,6 +113,7 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/load', method: 'GET', url: '/load', expect: LEADER_PAGE },
 	{ route: '/rejected', method: 'GET', url: '/rejected', expect: { ...LEADER_PAGE, analyst: 200 } },
 	{ route: '/audit', method: 'GET', url: '/audit?action=person', expect: LEADER_PAGE },
+	{ route: '/people', method: 'GET', url: '/people', expect: LEADER_PAGE },
 	{ route: '/api/audit', method: 'GET', url: '/api/audit?action=session.start', expect: { ...LEADER_API, leader: 200 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts', expect: API },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
@@ -143,8 +144,8 @@ describe('access over HTTP', () => {
 	it('has a case for every route and method of the policy', () => {
 		const covered = new Set(CASES.map((c) => `${c.method} ${c.route}`));
 		const ruled = Object.entries(POLICY).flatMap(([route, rules]) => Object.keys(rules).map((m) => `${m} ${route}`));
-		// The sign-in form's POST is exercised by every sign-in above and below.
-		expect([...covered, 'POST /signin'].sort()).toEqual(ruled.sort());
+		// The sign-in form's POST is exercised by every sign-in, the People page's by its own test below.
+		expect([...covered, 'POST /signin', 'POST /people'].sort()).toEqual(ruled.sort());
 	});
 
 	it('gives each principal the status the policy means for it, with a message when refused', async () => {
@@ -206,6 +207,42 @@ describe('access over HTTP', () => {
 		]);
 	});
 
+	it('lets a leader add a person, give them a new password and disable them on the People page, and nobody else', async () => {
+		const act = (action: string, fields: Record<string, string>, cookie: string, origin = server.url) =>
+			fetch(`${server.url}/people?/${action}`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { origin, cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(fields)
+			});
+		const shown = async (res: Response) => /<code class="secret[^"]*">([^<]+)<\/code>/.exec(await res.text())?.[1];
+		const newcomer = { email: 'new@example.com', role: 'analyst', name: 'New Person' };
+		expect((await act('add', newcomer, cookies.analyst!)).status).toBe(403);
+		expect((await act('add', newcomer, cookies.leader!, 'https://evil.example')).status).toBe(403);
+		const added = await act('add', newcomer, cookies.leader!);
+		expect(added.status).toBe(200);
+		const first = (await shown(added))!;
+		expect(first).toMatch(/^[A-Za-z0-9_-]{20}$/);
+		const again = await act('add', newcomer, cookies.leader!);
+		expect([again.status, /already a person here/.test(await again.text())]).toEqual([400, true]);
+
+		const session = cookieOf(await signIn('new@example.com', server.url, first))!;
+		const statusAs = async (cookie: string) => (await fetch(`${server.url}/api/status`, { headers: { cookie } })).status;
+		expect(await statusAs(session)).toBe(200);
+		const second = (await shown(await act('reset', { email: 'new@example.com' }, cookies.leader!)))!;
+		expect(second).not.toBe(first);
+		expect(await statusAs(session)).toBe(401);
+		expect((await signIn('new@example.com', server.url, first)).status).not.toBe(303);
+		const later = cookieOf(await signIn('new@example.com', server.url, second))!;
+		expect((await act('disable', { email: 'new@example.com' }, cookies.leader!)).status).toBe(200);
+		expect(await statusAs(later)).toBe(401);
+
+		const { entries } = await (
+			await fetch(`${server.url}/api/audit?actor=lee@example.com&action=person`, { headers: { cookie: cookies.leader! } })
+		).json();
+		expect(entries.map((e: { action: string }) => e.action)).toEqual(['person.disable', 'person.reset_password', 'person.add']);
+	});
+
 	it('signs in only from the app’s own origin, the same message for an unknown email and a wrong password', async () => {
 		expect((await signIn('lee@example.com', 'https://evil.example')).status).toBe(403);
 		const wrong = async (email: string, password: string) => {
@@ -218,6 +255,51 @@ describe('access over HTTP', () => {
 		};
 		expect(await wrong('nobody@example.com', PASSWORD)).toEqual([401, true]);
 		expect(await wrong('lee@example.com', 'not the password')).toEqual([401, true]);
+	});
+
+	it('answers bad input in any parameter with a 400 naming it, never a 500, and changes nothing', async () => {
+		const leader = { cookie: cookies.leader! };
+		const tables = async () => (await (await fetch(`${server.url}/api/status`, { headers: leader })).json()).tables;
+		const before = await tables();
+		// Each route with the parameters it takes: text (filters, searches) and whole numbers (pages, limits).
+		const routes: [string, string[], string[]][] = [
+			['/metrics', ['plan', 'from', 'csm', 'cohort'], []],
+			['/metrics/lists/stale_articles', ['plan', 'to'], []],
+			['/accounts', ['q', 'band', 'csm'], ['page']],
+			['/rejected', [], ['load', 'page']],
+			['/audit', ['actor', 'action', 'from'], ['page']],
+			['/api/accounts', ['q', 'plan'], ['limit', 'offset']],
+			['/api/metrics', ['metrics', 'region', 'as_of'], []],
+			['/api/metrics/nps', ['trend', 'by', 'segment'], []],
+			['/api/lists/stale_articles', ['plan', 'format'], []],
+			['/api/cohorts/retention', ['plan', 'to'], ['weeks']],
+			['/api/rejected', [], ['load', 'limit', 'offset']],
+			['/api/audit', ['actor', 'action', 'to'], ['limit', 'offset']]
+		];
+		// 100 KB does not even reach the app: Node refuses a request head over 16 KB with 431. 5 KB does.
+		const huge = 'x'.repeat(100_000);
+		const long = 'x'.repeat(5_000);
+		const problems: string[] = [];
+		for (const [route, texts, numbers] of routes) {
+			for (const name of [...texts, ...numbers]) {
+				const values = [huge, long, 'a\u0000b', "' OR 1=1; DROP TABLE accounts; --", '99999999999999999999', '-1', '1e3', '😀'];
+				for (const value of values) {
+					const res = await fetch(`${server.url}${route}?${new URLSearchParams({ [name]: value })}`, { headers: leader });
+					const body = await res.text();
+					const must =
+						value === huge
+							? 431
+							: value === long || value.includes('\u0000') || (numbers.includes(name) && !/^\d{1,15}$/.test(value))
+								? 400
+								: null;
+					const label = `${route}?${name}=${value.slice(0, 24)}`;
+					if (res.status >= 500 || (must !== null && res.status !== must)) problems.push(`${label}: ${res.status} ${body.slice(0, 120)}`);
+					if (res.status === 400 && !body.includes(name)) problems.push(`${label}: the 400 does not name '${name}': ${body.slice(0, 160)}`);
+				}
+			}
+		}
+		expect(problems).toEqual([]);
+		expect(await tables()).toEqual(before);
 	});
 
 	it('refuses to listen beyond this machine while nobody has been added', () => {

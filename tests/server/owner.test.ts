@@ -115,8 +115,7 @@ describe('adoption serve owns its database', () => {
 		const servedDb = path.join(dir, 'people-served.duckdb');
 		const steps: [string[], string?][] = [
 			[['user', 'add', 'bo@example.com', '--role', 'csm', '--csm', 'Dana', '--password-stdin'], 'correct horse battery\n'],
-			[['user', 'add', 'BO@example.com', '--role', 'analyst']],
-			[['user', 'list']]
+			[['user', 'add', 'BO@example.com', '--role', 'analyst']]
 		];
 		// What differs between any two runs: ids, times, a generated password.
 		const comparablePeople = (json: string) =>
@@ -132,10 +131,9 @@ describe('adoption serve owns its database', () => {
 		} finally {
 			await stop(server.child);
 		}
-		expect(alone.map((r) => r.code)).toEqual([0, 1, 0]);
+		expect(alone.map((r) => r.code)).toEqual([0, 1]);
 		expect(alone[1].stderr).toBe('adoption: bo@example.com is already a person here (adoption user list)\n');
 		expect(JSON.parse(alone[0].stdout)).toMatchObject({ person: { email: 'bo@example.com', csm: 'Dana' }, book_accounts: 0 });
-		expect(JSON.parse(alone[2].stdout).people.map((p: { email: string }) => p.email)).toEqual(['bo@example.com']);
 	}, 120_000);
 
 	it('answers pages during a load, and after being killed mid-load keeps the database as before it, the job failed', async () => {

@@ -7,6 +7,7 @@ export const NAV = [
 	{ path: '/rejected', label: 'Rejected rows' },
 	{ path: '/load', label: 'Load' },
 	{ path: '/jobs', label: 'Jobs' },
+	{ path: '/people', label: 'People' },
 	{ path: '/audit', label: 'Audit' }
 ] as const;
 

@@ -22,6 +22,7 @@ export const actions: Actions = {
 	/** Email and password in, a new session (and a new cookie) out; a failure says what to do, the same for any wrong pair. */
 	signin: async ({ request, cookies, url, getClientAddress }) => {
 		const form = await request.formData();
+		// Whatever arrives is only compared: an overlong or odd email simply matches nobody.
 		const email = String(form.get('email') ?? '').slice(0, 300);
 		const password = String(form.get('password') ?? '');
 		const r = await withDatabase((db) =>

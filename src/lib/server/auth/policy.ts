@@ -49,6 +49,8 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/load': { GET: LEADER },
 	'/rejected': { GET: EXPLORERS },
 	'/audit': { GET: LEADER },
+	// POST: add a person, disable one, give one a new password.
+	'/people': { GET: LEADER, POST: LEADER },
 	'/api/accounts': { GET: ownBookExport },
 	'/api/audit': { GET: LEADER },
 	'/api/cohorts/[view]': { GET: 'everyone' },

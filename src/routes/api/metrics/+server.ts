@@ -16,7 +16,7 @@ export const GET: RequestHandler = async ({ url }) => {
 	const format = formatFrom(url);
 	const ids = url.searchParams.get('metrics')?.split(',').filter(Boolean);
 	const bad = ids?.find((id) => !metricById(id));
-	if (bad) error(400, `Unknown metric '${bad}'.`);
+	if (bad) error(400, `Query parameter 'metrics' names an unknown metric '${bad}': use ids from GET /api/metrics, comma-separated.`);
 	const config = loadConfig();
 	const report = await readCached(['metrics', filters, ids, config], async (db) =>
 		computeMetrics(db.kysely, config, filters, ids, undefined, undefined, await readMemo(db))
