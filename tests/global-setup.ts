@@ -7,7 +7,7 @@ import { openDatabase } from '../src/lib/server/db/connection.js';
 import { refreshDerived } from '../src/lib/server/derive/refresh.js';
 import { generate } from '../src/lib/server/generate/generate.js';
 import { loadFiles } from '../src/lib/server/ingest/load.js';
-import { ensureBuild } from './browser/server.js';
+import { ensureBuildAsync } from './browser/server.js';
 
 /** Accounts in the large sample the planted-effect tests measure (the 20,000). */
 export const LARGE_ACCOUNTS = 20_000;
@@ -26,10 +26,13 @@ declare module 'vitest' {
  * DuckDB file, so tests that measure the planted effects share it instead of each making 7 M events.
  */
 export default async function setup(project: TestProject) {
-	// Build the web app once, before the workers: browser test files building in parallel clobber each other.
-	ensureBuild();
+	// Build the web app once, before the workers (browser test files building in parallel clobber each other),
+	// while the sample is generated: the build is mostly one core's work.
+	const built = ensureBuildAsync();
+	built.catch(() => {}); // reported by the await below, not as an unhandled rejection meanwhile
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adoption-sample-'));
 	await generate({ out: dir, accounts: LARGE_ACCOUNTS, seed: 42, eventsJsonl: false, threads: 2 });
+	await built;
 	project.provide('largeSample', dir);
 	const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adoption-sample-db-'));
 	const dbFile = path.join(dbDir, 'sample.duckdb');

@@ -25,15 +25,28 @@ function newestMtime(dir: string): number {
 	return newest;
 }
 
-/**
- * Builds the app when `build/index.js` is missing or older than the sources, so the test never drives
- * a stale build of pages someone has just changed.
- */
-export function ensureBuild(): void {
+/** Whether `build/index.js` is missing or older than the sources (then a test would drive a stale build). */
+function buildIsStale(): boolean {
 	const built = fs.existsSync(ENTRY) ? fs.statSync(ENTRY).mtimeMs : 0;
-	if (built > newestMtime(path.join(ROOT, 'src'))) return;
+	return built <= newestMtime(path.join(ROOT, 'src'));
+}
+
+/** Builds the app when the build is stale, so the test never drives old pages someone has just changed. */
+export function ensureBuild(): void {
+	if (!buildIsStale()) return;
 	const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`npx vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** {@link ensureBuild} without blocking, so the global setup builds while it generates the sample. */
+export async function ensureBuildAsync(): Promise<void> {
+	if (!buildIsStale()) return;
+	const child = spawn('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	child.stdout.on('data', (b) => (out += b));
+	child.stderr.on('data', (b) => (out += b));
+	const code = await new Promise<number | null>((r) => child.once('exit', r));
+	if (code !== 0) throw new Error(`npx vite build failed:\n${out}`);
 }
 
 /** A TCP port nobody is listening on right now. */
