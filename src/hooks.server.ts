@@ -1,6 +1,5 @@
 import { error, json, type Handle, type ServerInit } from '@sveltejs/kit';
 import { guard, type Asking } from '$lib/server/auth/guard.js';
-import { hasPeople } from '$lib/server/auth/people.js';
 import { withDatabase } from '$lib/server/db/app.js';
 import { claimOwnership, isOwner, ownedDatabase } from '$lib/server/db/owner.js';
 import { warmViews, warmWhenListening } from '$lib/server/cache/warm.js';
@@ -40,12 +39,13 @@ async function guarded(asking: Asking) {
 	if (!isOwner() && Date.now() < noPeopleUntil) return guard(null, asking);
 	let opened = false;
 	try {
-		const verdict = await withDatabase(async (db) => {
+		const verdict = await withDatabase((db) => {
 			opened = true;
-			return [await guard(db, asking), await hasPeople(db)] as const;
+			return guard(db, asking);
 		});
-		if (!isOwner() && !verdict[1]) noPeopleUntil = Date.now() + 1000;
-		return verdict[0];
+		// The local visitor is only ever the principal of a database without people.
+		if (!isOwner() && verdict.principal?.kind === 'local') noPeopleUntil = Date.now() + 1000;
+		return verdict;
 	} catch (err) {
 		if (opened) throw err;
 		const message = err instanceof Error ? err.message.split('\n')[0] : String(err);

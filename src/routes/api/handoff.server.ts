@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { sameSecret } from '$lib/server/auth/guard.js';
+import { sameSecret } from '$lib/server/auth/secrets.js';
 import { handoffToken } from '$lib/server/db/owner.js';
 
 /**

@@ -8,7 +8,6 @@
  * A request that may change something and rides on a cookie or local mode must come from the app's own
  * origin (CSRF).
  */
-import crypto from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import type { Database } from '../db/connection.js';
 import { handoffToken } from '../db/owner.js';
@@ -16,6 +15,7 @@ import type { Person } from '../db/repositories/people.repository.js';
 import { hasPeople, type Role } from './people.js';
 import { authorize, type Denial, type Principal } from './policy.js';
 import { SESSION_COOKIE, sessionPerson } from './sessions.js';
+import { sameSecret } from './secrets.js';
 import { tokenPerson } from './tokens.js';
 
 /** Whether a client address is this machine (IPv4 or IPv6 loopback, also IPv4-mapped). */
@@ -25,12 +25,6 @@ export function isLoopback(address: string): boolean {
 
 export const LOCAL_ONLY =
 	'This app is in local mode (nobody has been added yet), so it answers on its own machine only. Add a leader: adoption user add EMAIL --role leader';
-
-/** Whether two secrets are equal, in time that does not depend on where they differ. */
-export function sameSecret(a: string, b: string): boolean {
-	const [x, y] = [Buffer.from(a), Buffer.from(b)];
-	return x.length === y.length && crypto.timingSafeEqual(x, y);
-}
 
 /** What the hook knows of a request. */
 export interface Asking {

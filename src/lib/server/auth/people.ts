@@ -195,16 +195,16 @@ export async function runPeople<R extends PeopleRequest>(db: Database, request: 
 			return { ...made, email: e, name: name ?? null } as PeopleDocs[R['kind']];
 		}
 		case 'token_list':
-			return { tokens: await listTokens(db.kysely, r.params.email) } as PeopleDocs[R['kind']];
+			return { tokens: await listTokens(db.kysely, { email: r.params.email }) } as PeopleDocs[R['kind']];
 		case 'token_revoke': {
 			const id = r.params.id;
 			return (await db.kysely.transaction().execute(async (trx) => {
-				const before = (await listTokens(trx)).find((t) => t.token_id === id);
+				const [before] = await listTokens(trx, { id });
 				if (!before) throw new PeopleError(`there is no token ${id} (adoption token list)`, 404);
 				if (before.revoked_at !== null) return { token: before, changed: false };
 				await revokeToken(trx, id);
 				await audit(trx, by, { action: 'token.revoke', object: `token:${id}`, before });
-				return { token: (await listTokens(trx)).find((t) => t.token_id === id)!, changed: true };
+				return { token: (await listTokens(trx, { id }))[0], changed: true };
 			})) as PeopleDocs[R['kind']];
 		}
 	}

@@ -4,11 +4,11 @@
  * signs out or is disabled or given a new password, after `IDLE_MS` without a request, and `MAX_MS` after
  * it began whatever happens. Each sign-in makes a new token (no session id survives a sign-in).
  */
-import crypto from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/connection.js';
 import { PERSON_COLUMNS, type Person } from '../db/repositories/people.repository.js';
 import type { Schema } from '../db/schema.js';
+import { secretHash as digest, newSecret } from './secrets.js';
 
 export const SESSION_COOKIE = 'adoption_session';
 /** A session unused this long ends (a working day and a night). */
@@ -18,7 +18,6 @@ export const MAX_MS = 7 * 86_400_000;
 /** `last_seen_at` is written at most this often per session: a write per request would be most of a hit's cost. */
 const TOUCH_MS = 60_000;
 
-const digest = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Starts a session for `personId`; returns the token for the cookie (shown to nobody else) and when it ends at the latest. */
@@ -27,7 +26,7 @@ export async function startSession(
 	personId: number,
 	client: { address: string | null; userAgent: string | null }
 ): Promise<{ token: string; expires: Date }> {
-	const token = crypto.randomBytes(32).toString('base64url');
+	const token = newSecret();
 	const now = Date.now();
 	await db.kysely
 		.insertInto('sign_in_sessions')

@@ -4,20 +4,18 @@
  * and stops working when its person is disabled; when it was last used is kept (written at most once a
  * minute per token).
  */
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/connection.js';
 import { PERSON_COLUMNS, type Person } from '../db/repositories/people.repository.js';
 import type { Schema } from '../db/schema.js';
+import { secretHash as digest, newSecret } from './secrets.js';
 
 type Executor = Kysely<Schema> | Transaction<Schema>;
 
 /** Tokens start with this, so one pasted in the wrong place is recognisable (and findable by secret scanners). */
 export const TOKEN_PREFIX = 'adp_';
 const TOUCH_MS = 60_000;
-
-const digest = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 /** A token as listed: never the token itself. */
 export interface TokenInfo {
@@ -31,7 +29,7 @@ export interface TokenInfo {
 
 /** A new token for person `personId`, inside the caller's transaction; returns it (to show once) and its id. */
 export async function makeToken(trx: Executor, personId: number, name: string | null): Promise<{ token: string; token_id: number }> {
-	const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
+	const token = newSecret(TOKEN_PREFIX);
 	const { rows } = await sql<{ id: number }>`SELECT nextval('token_id_seq') AS id`.execute(trx);
 	const token_id = Number(rows[0].id);
 	await trx
@@ -49,14 +47,15 @@ export async function makeToken(trx: Executor, personId: number, name: string | 
 	return { token, token_id };
 }
 
-/** Every token (of one person's email, when given), newest first. */
-export function listTokens(db: Executor, email?: string): Promise<TokenInfo[]> {
+/** Every token (of one person's email, or the one with this id, when given), newest first. */
+export function listTokens(db: Executor, only: { email?: string; id?: number } = {}): Promise<TokenInfo[]> {
 	let q = db
 		.selectFrom('api_tokens as t')
 		.innerJoin('people as p', 'p.person_id', 't.person_id')
 		.select(['t.token_id', 'p.email', 't.name', 't.created_at', 't.last_used_at', 't.revoked_at'])
 		.orderBy('t.token_id', 'desc');
-	if (email) q = q.where('p.email', '=', email);
+	if (only.email) q = q.where('p.email', '=', only.email);
+	if (only.id !== undefined) q = q.where('t.token_id', '=', only.id);
 	return q.execute();
 }
 
