@@ -3,13 +3,14 @@ import { z } from 'zod';
 
 /** Default milestone checklists (see `milestones`). */
 const DEFAULT_MILESTONES = [
-	{ level: 1 as const, name: 'Team invited', event: 'User Invited', kind: 'commitment' as const },
+	{ level: 1 as const, name: 'Team invited', event: 'User Invited', kind: 'commitment' as const, dueDays: 7 },
 	{
 		level: 1 as const,
 		name: 'Integration connected',
 		event: 'Integration Connected',
 		kind: 'technical' as const,
-		revokedBy: 'Integration Version Outdated'
+		revokedBy: 'Integration Version Outdated',
+		dueDays: 14
 	},
 	{ level: 2 as const, name: 'First workflow', event: 'Workflow Triggered', kind: 'technical' as const },
 	{ level: 2 as const, name: 'Dashboard created', event: 'Dashboard Created', kind: 'commitment' as const },
@@ -37,6 +38,134 @@ export const CONFIG_FILE = 'adoption.config.json';
 
 const event = z.string().min(1, 'must be an event name');
 const positive = z.number().positive();
+
+function validTimeZone(tz: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: tz });
+		return true;
+	} catch {
+		return false;
+	}
+}
+const timeZone = z.string().refine(validTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin');
+
+/**
+ * Settings every alert rule has: on or off, severity, the response time in business hours of the CSM's
+ * calendar (0: due at once), and hysteresis: the condition must hold for `openAfter` evaluations in a row
+ * and at least `openAfterHours` before an alert opens, and be clear for `resolveAfter` evaluations in a
+ * row before the alert resolves itself, so a value hovering at a threshold does not flap.
+ */
+type Severity = 'low' | 'medium' | 'high';
+const rule = <T extends z.ZodRawShape>(severity: Severity, respondWithinHours: number, extra: T) =>
+	z
+		.object({
+			enabled: z.boolean().default(true),
+			severity: z.enum(['low', 'medium', 'high']).default(severity),
+			respondWithinHours: z.number().min(0).default(respondWithinHours),
+			openAfter: z.number().int().min(1).default(1),
+			openAfterHours: z.number().min(0).default(0),
+			resolveAfter: z.number().int().min(1).default(1),
+			...extra
+		})
+		.strict()
+		.prefault({});
+
+/** The alert rules of PRODUCT.md with their defaults; a rule the file leaves out keeps its defaults. */
+const alertsSchema = z
+	.object({
+		rules: z
+			.object({
+				/** Enterprise (plan or segment) with sentiment below `sentimentBelow`, or risk in the top `riskPercentileAbove` with ARR above `arrAbove`. */
+				high_value_risk: rule(
+					'high',
+					2,
+					{
+						sentimentBelow: z.number().min(-100).max(100).default(-40),
+						arrAbove: z.number().min(0).default(100000),
+						riskPercentileAbove: z.number().min(0).max(1).default(0.9)
+					}
+				),
+				/** A milestone with `dueDays` not reached `overdueHours` after it was due, for accounts at most `maxAgeDays` old. */
+				onboarding_stall: rule(
+					'medium',
+					8,
+					{ overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }
+				),
+				/** At least `accounts` distinct accounts opening tickets on one topic within `withinDays`. */
+				product_gap: rule(
+					'high',
+					0,
+					{ accounts: z.number().int().min(2).default(3), withinDays: positive.default(7) }
+				),
+				/** A live account past the first-value window (`windows.firstValueDays`), at most `maxAgeDays` old, without first value. */
+				first_value_miss: rule('medium', 8, { maxAgeDays: positive.default(90) }),
+				/** An automation repeating for one account (the `repeatAutomation` definition) within the last `withinDays`. */
+				repeat_automation: rule('low', 24, { withinDays: positive.default(7) })
+			})
+			.strict()
+			.prefault({}),
+		/** The server evaluates every rule this often, besides after each load and scoring job. */
+		evaluateEveryMinutes: positive.default(60)
+	})
+	.strict()
+	.prefault({});
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time HH:MM');
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** A working calendar: its time zone, working windows per weekday (a day left out has none) and holidays. */
+const calendarSchema = z
+	.object({
+		timeZone,
+		hours: z
+			.partialRecord(
+				z.enum(WEEKDAYS),
+				z
+					.array(z.tuple([clock, clock]))
+					.refine((ws) => ws.every(([a, b]) => a < b), 'each window must start before it ends')
+					.refine((ws) => ws.every((w, i) => i === 0 || ws[i - 1][1] <= w[0]), 'windows must be in order and not overlap')
+			)
+			.refine((h) => Object.values(h).some((ws) => ws && ws.length > 0), 'needs at least one working window'),
+		holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be dates YYYY-MM-DD')).default([])
+	})
+	.strict();
+
+const DEFAULT_CALENDAR = {
+	timeZone: 'UTC',
+	hours: Object.fromEntries(WEEKDAYS.slice(0, 5).map((d) => [d, [['09:00', '17:00']]])),
+	holidays: []
+};
+
+/**
+ * SLA clocks: calendars by name, which one each CSM works by (keyed by `accounts.csm` value or the
+ * person's email; the default otherwise), and how the response time tightens for an account in poor
+ * health or near its renewal (factors multiply).
+ */
+const slaSchema = z
+	.object({
+		calendars: z.record(z.string().min(1), calendarSchema).default({ default: DEFAULT_CALENDAR } as never),
+		defaultCalendar: z.string().min(1).default('default'),
+		csmCalendars: z.record(z.string().min(1), z.string().min(1)).default({}),
+		tighten: z
+			.object({
+				healthBelow: z.number().min(0).max(100).default(40),
+				healthFactor: z.number().gt(0).max(1).default(0.5),
+				renewalWithinDays: z.number().min(0).default(60),
+				renewalFactor: z.number().gt(0).max(1).default(0.5)
+			})
+			.strict()
+			.prefault({}),
+		/** An open alert is "due soon" (a warning is recorded and sent) this many hours before it is due. */
+		dueSoonHours: z.number().min(0).default(1)
+	})
+	.strict()
+	.superRefine((s, ctx) => {
+		if (!s.calendars[s.defaultCalendar])
+			ctx.addIssue({ code: 'custom', path: ['defaultCalendar'], message: `names no calendar in sla.calendars ('${s.defaultCalendar}')` });
+		for (const [who, name] of Object.entries(s.csmCalendars))
+			if (!s.calendars[name]) ctx.addIssue({ code: 'custom', path: ['csmCalendars', who], message: `names no calendar in sla.calendars ('${name}')` });
+	})
+	.prefault({});
 
 /**
  * The app's configuration: every window, event list, taxonomy and target the metrics use. All keys are
@@ -86,7 +215,9 @@ export const configSchema = z
 						name: z.string().min(1),
 						event,
 						kind: z.enum(['technical', 'commitment']),
-						revokedBy: event.optional()
+						revokedBy: event.optional(),
+						/** Days after signup by which the milestone is due (the `onboarding_stall` alert); none: no due date. */
+						dueDays: positive.optional()
 					})
 					.strict()
 			)
@@ -124,7 +255,7 @@ export const configSchema = z
 		reporting: z
 			.object({
 				/** IANA time zone for trends (days, weeks, months). Storage is always UTC. */
-				timeZone: z.string().refine(validTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin').default('UTC'),
+				timeZone: timeZone.default('UTC'),
 				weekStart: z.enum(['monday', 'sunday']).default('monday')
 			})
 			.strict()
@@ -156,6 +287,8 @@ export const configSchema = z
 			})
 			.strict()
 			.default({ weights: { risk: 0.5, adoption: 0.3, sentiment: 0.2 } }),
+		alerts: alertsSchema,
+		sla: slaSchema,
 		/** Targets shown on dashboards, by metric id (rates as fractions). */
 		targets: z
 			.record(z.string(), z.number())
@@ -165,15 +298,6 @@ export const configSchema = z
 
 /** The resolved configuration. */
 export type Config = z.infer<typeof configSchema>;
-
-function validTimeZone(tz: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: tz });
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 /** A configuration problem, with the file and key in its message. */
 export class ConfigError extends Error {}

@@ -43,7 +43,8 @@ export function milestoneLevelsSql(src: FactSource, asOfIso: string | null, only
  */
 export const milestoneLevelsTable: FactTable = {
 	name: 'derived_milestone_levels',
-	signature: (c) => JSON.stringify(c.milestones),
+	// Due dates are the alerts' business, not the levels': changing one rebuilds nothing.
+	signature: (c) => JSON.stringify(c.milestones.map(({ dueDays: _, ...m }) => m)),
 	scope: 'accounts',
 	touchedRows: touched.account(sql`account_id`),
 	build: (c, built, only) => milestoneLevelsSql({ config: c, derived: built }, null, only)
