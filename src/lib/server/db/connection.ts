@@ -144,7 +144,9 @@ class AppConnection implements DatabaseConnection {
 	async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
 		const rows = await runQuery<R>(this.conn, compiled.sql, compiled.parameters as unknown[]);
 		const kind = compiled.query.kind;
-		if (kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode') {
+		// A write without RETURNING answers DuckDB's one row with the count; with RETURNING, its rows.
+		const returning = 'returning' in compiled.query && compiled.query.returning !== undefined;
+		if (!returning && (kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode')) {
 			const count = (rows[0] as { Count?: number } | undefined)?.Count;
 			return { rows: [], numAffectedRows: count === undefined ? undefined : BigInt(count) };
 		}

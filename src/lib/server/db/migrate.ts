@@ -6,6 +6,7 @@ import { migration004 } from './migrations/004-derived.js';
 import { migration005 } from './migrations/005-scores.js';
 import { migration006 } from './migrations/006-jobs.js';
 import { migration007 } from './migrations/007-people.js';
+import { migration008 } from './migrations/008-alerts.js';
 
 /**
  * One schema change. Its statements are frozen once released: later changes are new migrations.
@@ -19,7 +20,16 @@ export interface Migration {
 }
 
 /** Every migration in order; the schema version of a database is the highest one applied. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS: Migration[] = [
+	migration001,
+	migration002,
+	migration003,
+	migration004,
+	migration005,
+	migration006,
+	migration007,
+	migration008
+];
 
 /** The version a fully migrated database has. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

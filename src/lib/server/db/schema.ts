@@ -223,6 +223,78 @@ export interface AuditLogTable {
 	after: string | null;
 }
 
+/** An alert a rule opened (see `alerts/evaluate.ts`); JSON columns as text. */
+export interface AlertsTable {
+	alert_id: number;
+	fingerprint: string;
+	rule: string;
+	account_id: string | null;
+	topic: string | null;
+	severity: string;
+	evidence: string;
+	state: string;
+	created_at: Ts;
+	respond_hours: number;
+	sla_factor: number;
+	sla_reasons: string;
+	calendar: string;
+	due_at: Ts;
+	responded_at: Ts | null;
+	due_soon_at: Ts | null;
+	breached_at: Ts | null;
+	snoozed_until: Ts | null;
+	pauses: string;
+	assignee: string | null;
+	acknowledged_at: Ts | null;
+	acknowledged_by: string | null;
+	resolved_at: Ts | null;
+	resolved_by: string | null;
+	outcome: string | null;
+	resolution: string | null;
+	version: number;
+	updated_at: Ts;
+}
+
+export interface AlertEventsTable {
+	alert_id: number;
+	happened_at: Ts;
+	kind: string;
+	actor: string | null;
+	text: string | null;
+	detail: string | null;
+}
+
+export interface AlertConditionsTable {
+	fingerprint: string;
+	rule: string;
+	account_id: string | null;
+	topic: string | null;
+	held: number;
+	cleared: number;
+	since: Ts;
+	value: number | null;
+	evidence: string | null;
+	suppressed: boolean;
+	evaluated_at: Ts;
+}
+
+export interface AlertEvaluationsTable {
+	evaluation_id: number;
+	rule: string;
+	as_of: Ts;
+	clock: Ts;
+	ran_at: Ts;
+	trigger: string;
+	settings: string;
+	matched: number;
+	opened: number;
+	resolved: number;
+	waiting: number;
+	suppressed: number;
+	ms: number;
+	error: string | null;
+}
+
 export interface Schema {
 	accounts: AccountsTable;
 	users: UsersTable;
@@ -243,4 +315,8 @@ export interface Schema {
 	sign_in_sessions: SignInSessionsTable;
 	api_tokens: ApiTokensTable;
 	audit_log: AuditLogTable;
+	alerts: AlertsTable;
+	alert_events: AlertEventsTable;
+	alert_conditions: AlertConditionsTable;
+	alert_evaluations: AlertEvaluationsTable;
 }
