@@ -56,3 +56,16 @@ export function dueFor(
 	const due = addBusinessHours(Date.parse(createdAt), respondHours * t.factor, calendar, pauses);
 	return { calendar: name, factor: t.factor, reasons: t.reasons, due_at: new Date(due).toISOString() };
 }
+
+/**
+ * An existing alert's due time with new `pauses`, on the calendar and tightening it has (a calendar since
+ * removed from the config falls back to the default).
+ */
+export function dueWith(
+	config: Config,
+	alert: Pick<Schema['alerts'], 'created_at' | 'respond_hours' | 'sla_factor' | 'calendar'>,
+	pauses: readonly Span[]
+): string {
+	const calendar = config.sla.calendars[alert.calendar] ?? config.sla.calendars[config.sla.defaultCalendar];
+	return new Date(addBusinessHours(Date.parse(alert.created_at), alert.respond_hours * alert.sla_factor, calendar, pauses)).toISOString();
+}
