@@ -4,11 +4,12 @@ import { withDatabase } from '$lib/server/db/app.js';
 import { claimOwnership, isOwner, ownedDatabase } from '$lib/server/db/owner.js';
 import { warmViews, warmWhenListening } from '$lib/server/cache/warm.js';
 import { jobQueue } from '$lib/server/jobs/queue.js';
+import { scheduleAlerts } from '$lib/server/alerts/schedule.js';
 
 /**
  * The built server (`node build/index.js`, what `adoption serve` runs) owns its database from the start:
  * it takes the file's lock, writes the handoff file for the CLI, and marks jobs a killed predecessor left
- * running as failed, and warms the first views (see `cache/warm.ts`). Under `vite dev` nothing is claimed.
+ * running as failed, warms the first views (see `cache/warm.ts`) and starts the alerts' timetable (`alerts/schedule.ts`). Under `vite dev` nothing is claimed.
  */
 export const init: ServerInit = async () => {
 	if (process.env.ADOPTION_OWN !== '1') return;
@@ -18,9 +19,10 @@ export const init: ServerInit = async () => {
 	// The queue recovers as soon as the database can be opened (now, or when the file first appears).
 	// The first views are computed once the server listens, and again after every job.
 	await ownedDatabase()
-		.then(jobQueue)
-		.then((queue) => {
+		.then(async (db) => {
+			const queue = await jobQueue(db);
 			queue.afterEach(() => void warmViews(url));
+			scheduleAlerts(db, queue);
 			void warmWhenListening(url);
 		})
 		.catch(() => {});

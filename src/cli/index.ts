@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { resolveDbPath } from '../lib/server/db/connection.js';
+import { alertsEvaluateCommand, alertsListCommand } from './alerts.js';
 import { cohortsCommand } from './cohorts.js';
 import { demoCommand } from './demo.js';
 import { deriveCommand } from './derive.js';
@@ -50,6 +51,7 @@ interface Opts {
 	timeZone?: string;
 	passwordStdin?: boolean;
 	user?: string;
+	state?: string;
 }
 
 const program = new Command('adoption')
@@ -181,6 +183,20 @@ withAddress(
 		demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
 	)
 );
+
+const alerts = program.command('alerts').description('alerts from the rules: evaluate them now, list them');
+command<[]>(
+	'evaluate',
+	'evaluate every enabled rule (opens and resolves alerts; running it again with no change opens nothing)',
+	(o) => alertsEvaluateCommand({ db: o.db, asOf: o.asOf }, makeOutput(!!o.json)),
+	alerts
+).option('--as-of <time>', 'evaluate as of this ISO 8601 time or date (default: now)');
+command<[]>(
+	'list',
+	'the alerts, unresolved ones by due time first',
+	(o) => alertsListCommand({ db: o.db, state: o.state }, makeOutput(!!o.json)),
+	alerts
+).option('--state <state>', 'only open, acknowledged, snoozed or resolved alerts');
 
 const user = program.command('user').description("the team's people: add, list, disable, reset a password");
 command<[string]>(

@@ -106,6 +106,8 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 		expect: { ...PAGE, nobody: 200, revoked: 200, leader: 303, analyst: 303, csm: 303, otherCsm: 303 }
 	},
 	{ route: '/accounts', method: 'GET', url: '/accounts', expect: PAGE },
+	{ route: '/alerts', method: 'GET', url: '/alerts?state=all', expect: PAGE },
+	{ route: '/alerts/[id]', method: 'GET', url: '/alerts/999', expect: { ...PAGE, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' } },
 	{ route: '/metrics', method: 'GET', url: '/metrics?plan=pro', expect: PAGE },
 	{ route: '/metrics/lists/[id]', method: 'GET', url: '/metrics/lists/stale_articles', expect: PAGE },
 	{ route: '/models', method: 'GET', url: '/models', expect: PAGE },
@@ -118,6 +120,19 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts', expect: API },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv&csm=Dana', expect: { ...API, otherCsm: 403 } },
+	{ route: '/api/alerts', method: 'GET', url: '/api/alerts?state=all', expect: API },
+	{
+		route: '/api/alerts/[id]',
+		method: 'GET',
+		url: '/api/alerts/999',
+		expect: { ...API, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' }
+	},
+	{
+		route: '/api/alerts/[id]',
+		method: 'POST',
+		url: '/api/alerts/999',
+		expect: { ...API, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' }
+	},
 	{ route: '/api/cohorts/[view]', method: 'GET', url: '/api/cohorts/activation', expect: API },
 	{ route: '/api/jobs', method: 'GET', url: '/api/jobs', expect: API },
 	{ route: '/api/jobs', method: 'POST', url: '/api/jobs', expect: CLI_ONLY },
@@ -144,8 +159,9 @@ describe('access over HTTP', () => {
 	it('has a case for every route and method of the policy', () => {
 		const covered = new Set(CASES.map((c) => `${c.method} ${c.route}`));
 		const ruled = Object.entries(POLICY).flatMap(([route, rules]) => Object.keys(rules).map((m) => `${m} ${route}`));
-		// The sign-in form's POST is exercised by every sign-in, the People page's by its own test below.
-		expect([...covered, 'POST /signin', 'POST /people'].sort()).toEqual(ruled.sort());
+		// The sign-in form's POST is exercised by every sign-in, the People page's by its own test below, the
+		// alert page's by tests/server/alerts.test.ts.
+		expect([...covered, 'POST /signin', 'POST /people', 'POST /alerts', 'POST /alerts/[id]'].sort()).toEqual(ruled.sort());
 	});
 
 	it('gives each principal the status the policy means for it, with a message when refused', async () => {
@@ -266,6 +282,8 @@ describe('access over HTTP', () => {
 			['/metrics', ['plan', 'from', 'csm', 'cohort'], []],
 			['/metrics/lists/stale_articles', ['plan', 'to'], []],
 			['/accounts', ['q', 'band', 'csm'], ['page']],
+			['/alerts', ['state', 'rule', 'sla', 'csm', 'mine'], []],
+			['/api/alerts', ['state', 'rule', 'account', 'csm', 'assignee', 'sla', 'mine'], ['limit']],
 			['/rejected', [], ['load', 'page']],
 			['/audit', ['actor', 'action', 'from'], ['page']],
 			['/api/accounts', ['q', 'plan'], ['limit', 'offset']],

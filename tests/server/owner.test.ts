@@ -97,12 +97,13 @@ describe('adoption serve owns its database', () => {
 			const [aloneDerive, viaDerive] = [aloneDb, servedDb].map((db) => cli(['derive', '--rebuild', '--db', db, '--json']));
 			expect(viaDerive.code, viaDerive.stderr).toBe(0);
 			expect(tables(viaDerive.stdout)).toEqual(tables(aloneDerive.stdout));
-			// The writes ran as jobs of the server.
+			// The writes ran as jobs of the server; the load that succeeded was followed by an evaluation of the alert rules.
 			const { jobs } = await (await fetch(`${server.url}/api/jobs`)).json();
-			expect(jobs.map((j: { kind: string; state: string }) => [j.kind, j.state])).toEqual([
-				['derive', 'succeeded'],
-				['load', 'failed'],
-				['load', 'succeeded']
+			expect(jobs.map((j: { kind: string; state: string; params: unknown }) => [j.kind, j.state, j.params])).toEqual([
+				['derive', 'succeeded', { rebuild: true }],
+				['load', 'failed', expect.anything()],
+				['evaluate', 'succeeded', { trigger: 'load' }],
+				['load', 'succeeded', expect.anything()]
 			]);
 		} finally {
 			await stop(server.child);

@@ -3,6 +3,7 @@ export const NAV = [
 	{ path: '/', label: 'Overview' },
 	{ path: '/metrics', label: 'Metrics' },
 	{ path: '/accounts', label: 'At-risk accounts' },
+	{ path: '/alerts', label: 'Alerts' },
 	{ path: '/models', label: 'Models' },
 	{ path: '/rejected', label: 'Rejected rows' },
 	{ path: '/load', label: 'Load' },

@@ -1,6 +1,8 @@
 import { parseWorklistFilters, worklistFilterValues } from '$lib/server/scores/filters.js';
 import { ScoresRepository } from '$lib/server/scores/repository.js';
-import { readCached } from '../db.server.js';
+import { loadConfig } from '$lib/server/config/config.js';
+import { AlertsRepository } from '$lib/server/db/repositories/alerts.repository.js';
+import { readCached, readDatabase } from '../db.server.js';
 import { intParam } from '../params.js';
 import { FILTER_LABELS, WORKLIST_PAGE_SIZE } from './query.js';
 import type { PageServerLoad } from './$types';
@@ -9,12 +11,27 @@ import type { PageServerLoad } from './$types';
  * The at-risk worklist: the latest scoring run's accounts matching the filters, riskiest first, one page
  * at a time, with the summary strip's counts and the filter bar's choices. No run yet is an empty state
  * on the page; a bad filter value is a notice next to the filter bar (to fix it there), not an error page.
+ * Each account on the page comes with its unresolved alerts (how many, the worst severity, the nearest SLA clock).
  */
 export const load: PageServerLoad = async ({ url }) => {
 	const values = worklistFilterValues(url);
 	const page = intParam(url, 'page', { min: 1 }) ?? 1;
 	const parsed = parseWorklistFilters(values);
 	const offset = (page - 1) * WORKLIST_PAGE_SIZE;
+	const scored = await worklist(values, page, parsed, offset);
+	// Alerts change without the data changing (people act, clocks run): read apart from the cached page.
+	const now = new Date().toISOString();
+	const accounts = scored.list?.rows.map((r) => r.account_id) ?? [];
+	const alerts = await readDatabase((db) => new AlertsRepository(db.kysely, now, loadConfig().sla.dueSoonHours).openByAccount(accounts));
+	return { ...scored, now, alerts: Object.fromEntries(alerts) };
+};
+
+function worklist(
+	values: ReturnType<typeof worklistFilterValues>,
+	page: number,
+	parsed: ReturnType<typeof parseWorklistFilters>,
+	offset: number
+) {
 	return readCached(['accounts-page', values, page], async (db) => {
 		const scores = new ScoresRepository(db.kysely);
 		const run = await scores.latestRun();
@@ -31,4 +48,4 @@ export const load: PageServerLoad = async ({ url }) => {
 		]);
 		return { ...base, options, error: null, summary, list };
 	});
-};
+}

@@ -92,6 +92,28 @@ export async function actOnAlert(
 	by: Actor,
 	now = new Date().toISOString()
 ): Promise<AlertView> {
+	// Two writers on one row at once: DuckDB refuses the second while the first has not committed yet. Trying
+	// again shortly after meets the first's result (its new version: a 409 with the alert as it is now) or,
+	// had it rolled back, succeeds.
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await actOnce(db, config, id, action, principal, by, now);
+		} catch (err) {
+			if (err instanceof AlertActionError || !/conflict/i.test((err as Error).message) || attempt >= 20) throw err;
+			await new Promise((r) => setTimeout(r, 10 + 10 * attempt));
+		}
+	}
+}
+
+async function actOnce(
+	db: Database,
+	config: Config,
+	id: number,
+	action: AlertAction,
+	principal: Principal,
+	by: Actor,
+	now: string
+): Promise<AlertView> {
 	const repo = new AlertsRepository(db.kysely, now, config.sla.dueSoonHours);
 	const current = await repo.get(id);
 	if (!current) throw new AlertActionError(`There is no alert ${id}.`, 404);
@@ -107,44 +129,36 @@ export async function actOnAlert(
 	if (current.state === 'resolved' && action.action !== 'note')
 		throw new AlertActionError(`Alert ${id} is resolved; only notes can be added.`, 409, current);
 
-	try {
-		await db.kysely.transaction().execute(async (trx) => {
-			const row = await trx.selectFrom('alerts').selectAll().where('alert_id', '=', id).executeTakeFirstOrThrow();
-			if (row.version !== action.version) throw stale();
-			const change = await changeFor(trx, config, row, action, by.actor, now);
-			const done = await trx
-				.updateTable('alerts')
-				.set({ ...change.set, version: sql`version + 1`, updated_at: now })
-				.where('alert_id', '=', id)
-				.where('version', '=', action.version)
-				.executeTakeFirst();
-			if (Number(done.numUpdatedRows) !== 1) throw stale();
+	await db.kysely.transaction().execute(async (trx) => {
+		const row = await trx.selectFrom('alerts').selectAll().where('alert_id', '=', id).executeTakeFirstOrThrow();
+		if (row.version !== action.version) throw stale();
+		const change = await changeFor(trx, config, row, action, by.actor, now);
+		const done = await trx
+			.updateTable('alerts')
+			.set({ ...change.set, version: sql`version + 1`, updated_at: now })
+			.where('alert_id', '=', id)
+			.where('version', '=', action.version)
+			.executeTakeFirst();
+		if (Number(done.numUpdatedRows) !== 1) throw stale();
+		await trx
+			.insertInto('alert_events')
+			.values({ alert_id: id, happened_at: now, kind: change.event, actor: by.actor, text: change.text, detail: null })
+			.execute();
+		// A person resolving an alert whose condition still holds: it stays quiet until the condition clears.
+		if (action.action === 'resolve')
 			await trx
-				.insertInto('alert_events')
-				.values({ alert_id: id, happened_at: now, kind: change.event, actor: by.actor, text: change.text, detail: null })
+				.updateTable('alert_conditions')
+				.set({ suppressed: true })
+				.where('fingerprint', '=', row.fingerprint)
+				.where('held', '>', 0)
 				.execute();
-			// A person resolving an alert whose condition still holds: it stays quiet until the condition clears.
-			if (action.action === 'resolve')
-				await trx
-					.updateTable('alert_conditions')
-					.set({ suppressed: true })
-					.where('fingerprint', '=', row.fingerprint)
-					.where('held', '>', 0)
-					.execute();
-			await audit(trx, by, {
-				action: `alert.${action.action}`,
-				object: `alert:${id}`,
-				before: { state: row.state, assignee: row.assignee, version: row.version },
-				after: { ...change.set, ...(change.text ? { text: change.text } : {}), version: row.version + 1 }
-			});
+		await audit(trx, by, {
+			action: `alert.${action.action}`,
+			object: `alert:${id}`,
+			before: { state: row.state, assignee: row.assignee, version: row.version },
+			after: { ...change.set, ...(change.text ? { text: change.text } : {}), version: row.version + 1 }
 		});
-	} catch (err) {
-		if (err instanceof AlertActionError) throw err;
-		// Two writers on one row at once: DuckDB lets one commit and refuses the other.
-		if (/conflict/i.test((err as Error).message))
-			throw new AlertActionError(`Alert ${id} was changed by someone else just now; look again and retry.`, 409, await repo.get(id));
-		throw err;
-	}
+	});
 	return (await repo.get(id))!;
 }
 

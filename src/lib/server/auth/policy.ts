@@ -51,7 +51,12 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/audit': { GET: LEADER },
 	// POST: add a person, disable one, give one a new password.
 	'/people': { GET: LEADER, POST: LEADER },
+	// Everyone sees the alerts; who may act on which is the alert's own rule (`alerts/actions.ts`: a CSM their book).
+	'/alerts': { GET: 'everyone', POST: 'everyone' },
+	'/alerts/[id]': { GET: 'everyone', POST: 'everyone' },
 	'/api/accounts': { GET: ownBookExport },
+	'/api/alerts': { GET: 'everyone' },
+	'/api/alerts/[id]': { GET: 'everyone', POST: 'everyone' },
 	'/api/audit': { GET: LEADER },
 	'/api/cohorts/[view]': { GET: 'everyone' },
 	'/api/jobs': { GET: 'everyone', POST: 'cli' },

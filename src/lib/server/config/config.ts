@@ -77,27 +77,15 @@ const alertsSchema = z
 		rules: z
 			.object({
 				/** Enterprise (plan or segment) with sentiment below `sentimentBelow`, or risk in the top `riskPercentileAbove` with ARR above `arrAbove`. */
-				high_value_risk: rule(
-					'high',
-					2,
-					{
-						sentimentBelow: z.number().min(-100).max(100).default(-40),
-						arrAbove: z.number().min(0).default(100000),
-						riskPercentileAbove: z.number().min(0).max(1).default(0.9)
-					}
-				),
+				high_value_risk: rule('high', 2, {
+					sentimentBelow: z.number().min(-100).max(100).default(-40),
+					arrAbove: z.number().min(0).default(100000),
+					riskPercentileAbove: z.number().min(0).max(1).default(0.9)
+				}),
 				/** A milestone with `dueDays` not reached `overdueHours` after it was due, for accounts at most `maxAgeDays` old. */
-				onboarding_stall: rule(
-					'medium',
-					8,
-					{ overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }
-				),
+				onboarding_stall: rule('medium', 8, { overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }),
 				/** At least `accounts` distinct accounts opening tickets on one topic within `withinDays`. */
-				product_gap: rule(
-					'high',
-					0,
-					{ accounts: z.number().int().min(2).default(3), withinDays: positive.default(7) }
-				),
+				product_gap: rule('high', 0, { accounts: z.number().int().min(2).default(3), withinDays: positive.default(7) }),
 				/** A live account past the first-value window (`windows.firstValueDays`), at most `maxAgeDays` old, without first value. */
 				first_value_miss: rule('medium', 8, { maxAgeDays: positive.default(90) }),
 				/** An automation repeating for one account (the `repeatAutomation` definition) within the last `withinDays`. */
@@ -164,7 +152,8 @@ const slaSchema = z
 		if (!s.calendars[s.defaultCalendar])
 			ctx.addIssue({ code: 'custom', path: ['defaultCalendar'], message: `names no calendar in sla.calendars ('${s.defaultCalendar}')` });
 		for (const [who, name] of Object.entries(s.csmCalendars))
-			if (!s.calendars[name]) ctx.addIssue({ code: 'custom', path: ['csmCalendars', who], message: `names no calendar in sla.calendars ('${name}')` });
+			if (!s.calendars[name])
+				ctx.addIssue({ code: 'custom', path: ['csmCalendars', who], message: `names no calendar in sla.calendars ('${name}')` });
 	})
 	.prefault({});
 

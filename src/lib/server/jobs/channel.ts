@@ -11,7 +11,7 @@ import { handoffFile, type ServerHandoff } from '../db/owner.js';
 import { localActor } from '../auth/audit.js';
 import { parsePeopleRequest, runPeople, type PeopleDocs, type PeopleRequest } from '../auth/people.js';
 import { getStatus } from '../status.js';
-import { runJob, type JobOutcome, type JobProgress, type JobRequest } from './kinds.js';
+import { followUp, runJob, type JobOutcome, type JobProgress, type JobRequest } from './kinds.js';
 import { runRead, type ReadDocs, type ReadRequest } from './reads.js';
 import type { Job, JobEvent } from './queue.js';
 
@@ -108,7 +108,14 @@ export async function perform(dbPath: string, request: JobRequest, progress: (p:
 	}
 	const db = await openDatabase(dbPath);
 	try {
-		return await runJob(db, request.kind, request.params as never, progress);
+		const outcome = await runJob(db, request.kind, request.params as never, progress);
+		const next = followUp(request.kind, outcome);
+		// The work itself is done and kept: a follow-up that fails is reported, not made the command's failure.
+		if (next)
+			await runJob(db, next.kind, next.params as never, () => {}).catch((err: Error) =>
+				progress({ message: `Alerts not evaluated: ${err.message.split('\n')[0]}` })
+			);
+		return outcome;
 	} finally {
 		db.close();
 	}

@@ -13,6 +13,8 @@ import { refreshDerived, type RefreshTiming } from '../derive/refresh.js';
 import { FACTS } from '../facts/registry.js';
 import { FORMATS } from '../ingest/detect.js';
 import { loadFiles, type LoadProgress } from '../ingest/load.js';
+import { evaluateAlerts } from '../alerts/evaluate.js';
+import { tickAlerts } from '../alerts/clocks.js';
 import { scoreAccounts } from '../models/churn/score.js';
 import { trainChurn } from '../models/churn/train.js';
 
@@ -45,7 +47,11 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
 	}),
 	z.object({ kind: z.literal('train'), params: z.object({ model: z.enum(['churn', 'csat', 'ces']), asOf: day.optional() }).strict() }),
 	z.object({ kind: z.literal('score'), params: z.object({ asOf: day.optional() }).strict() }),
-	z.object({ kind: z.literal('derive'), params: z.object({ rebuild: z.boolean().optional() }).strict() })
+	z.object({ kind: z.literal('derive'), params: z.object({ rebuild: z.boolean().optional() }).strict() }),
+	z.object({
+		kind: z.literal('evaluate'),
+		params: z.object({ asOf: z.string().optional(), trigger: z.enum(['cli', 'schedule', 'load', 'score', 'start']).optional() }).strict()
+	})
 ]);
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 export type JobKind = JobRequest['kind'];
@@ -117,7 +123,25 @@ const derive: Work<'derive'> = async (db, params, progress) => {
 	return { doc: { rebuilt: await refreshDerived(db, loadConfig(), { all: params.rebuild }) } };
 };
 
-const WORK: { [K in JobKind]: Work<K> } = { load, train, score, derive };
+/** `adoption alerts evaluate [--as-of TIME]`: every enabled rule, then the SLA clocks moved to now. */
+const evaluate: Work<'evaluate'> = async (db, params, progress) => {
+	const config = loadConfig();
+	progress({ message: 'Evaluating the alert rules…' });
+	const report = await evaluateAlerts(db, config, { asOf: params.asOf, trigger: params.trigger ?? 'cli' });
+	await tickAlerts(db, config);
+	return { doc: report };
+};
+
+const WORK: { [K in JobKind]: Work<K> } = { load, train, score, derive, evaluate };
+
+/**
+ * The work a job calls for after it succeeds: the alert rules after new data or new scores. The server
+ * queues it; the CLI without a server runs it itself, so alerts follow the data either way.
+ */
+export function followUp(kind: JobKind, outcome: JobOutcome): JobRequest | null {
+	if ((kind === 'load' || kind === 'score') && !outcome.failure) return { kind: 'evaluate', params: { trigger: kind } };
+	return null;
+}
 
 /** Runs a job of `kind` on `db`. */
 export function runJob<K extends JobKind>(

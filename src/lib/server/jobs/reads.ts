@@ -1,12 +1,13 @@
 /**
- * The reading work the CLI shares with the server: `adoption metrics` (a report or a list) and `adoption
- * cohorts`. Each makes the document the command prints with `--json`. The CLI runs it on the file when no
+ * The reading work the CLI shares with the server: `adoption metrics` (a report or a list), `adoption
+ * cohorts` and `adoption alerts list`. Each makes the document the command prints with `--json`. The CLI runs it on the file when no
  * server holds it, else asks the server to run it (`POST /api/reads`, see `channel.ts`): reads need no
  * queue, but the file is the server's, so the same code runs there and the output is the same.
  */
 import { z } from 'zod';
 import type { Memo } from '../cache/reads.js';
 import { loadConfig, type Config } from '../config/config.js';
+import { ALERT_STATES, AlertsRepository, type AlertState } from '../db/repositories/alerts.repository.js';
 import type { Database } from '../db/connection.js';
 import { cohortMatrix, ttfvDistribution } from '../metrics/cohorts.js';
 import { metricContext } from '../metrics/context.js';
@@ -42,7 +43,8 @@ export const readRequestSchema = z.discriminatedUnion('kind', [
 	z.object({
 		kind: z.literal('cohorts'),
 		params: z.object({ filters: filtersSchema, view: z.enum(COHORT_VIEWS), weeks: z.number().int().min(1).max(104) }).strict()
-	})
+	}),
+	z.object({ kind: z.literal('alerts'), params: z.object({ state: z.enum(ALERT_STATES).optional() }).strict() })
 ]);
 export type ReadRequest = z.infer<typeof readRequestSchema>;
 
@@ -58,18 +60,29 @@ export interface ReadDocs {
 	metrics: Awaited<ReturnType<typeof computeMetrics>>;
 	list: Awaited<ReturnType<typeof runList>>;
 	cohorts: Awaited<ReturnType<typeof cohortsDoc>>;
+	alerts: Awaited<ReturnType<typeof alertsDoc>>;
+}
+
+/**
+ * `adoption alerts list [--state S]`: the alerts (PRODUCT.md's keys first), unresolved by due time, then
+ * resolved ones newest first.
+ */
+export async function alertsDoc(db: Database, config: Config, state?: AlertState) {
+	const repo = new AlertsRepository(db.kysely, new Date().toISOString(), config.sla.dueSoonHours);
+	const { total, alerts } = await repo.list({ state }, 10_000);
+	return { alerts, total };
 }
 
 /** Runs a read on `db`: the document the command prints (in the server, each metric through its read cache, `memo`). */
 export async function runRead<R extends ReadRequest>(db: Database, request: R, memo?: Memo): Promise<ReadDocs[R['kind']]> {
 	const config = loadConfig();
 	const r = request as ReadRequest;
-	const { filters } = r.params;
 	let doc: ReadDocs[keyof ReadDocs];
 	if (r.kind === 'metrics') {
-		const { ids, trend, by } = r.params;
+		const { filters, ids, trend, by } = r.params;
 		doc = await computeMetrics(db.kysely, config, filters, ids, trend ? { trend } : by ? { by } : undefined, undefined, memo);
-	} else if (r.kind === 'list') doc = await runList(listById(r.params.list)!, await metricContext(db.kysely, config, filters));
-	else doc = await cohortsDoc(db, config, r.params.view, r.params.weeks, filters);
+	} else if (r.kind === 'list') doc = await runList(listById(r.params.list)!, await metricContext(db.kysely, config, r.params.filters));
+	else if (r.kind === 'cohorts') doc = await cohortsDoc(db, config, r.params.view, r.params.weeks, r.params.filters);
+	else doc = await alertsDoc(db, config, r.params.state);
 	return doc as ReadDocs[R['kind']];
 }

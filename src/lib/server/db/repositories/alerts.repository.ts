@@ -146,6 +146,17 @@ export class AlertsRepository {
 		return new Map(rows.map(({ account_id, ...r }) => [account_id, r]));
 	}
 
+	/** Unresolved alerts per rule. */
+	async unresolvedByRule(): Promise<Map<string, number>> {
+		const rows = await this.db
+			.selectFrom('alerts')
+			.select(['rule', (eb) => eb.fn.countAll<number>().as('n')])
+			.where('state', '<>', 'resolved')
+			.groupBy('rule')
+			.execute();
+		return new Map(rows.map((r) => [r.rule, Number(r.n)]));
+	}
+
 	/** The SLA view: per CSM (null: topic alerts), how many unresolved alerts are on track, due soon, paused or breached, and how many answered in the last `days` met their SLA. */
 	async slaByCsm(
 		days = 30

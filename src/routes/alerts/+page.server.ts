@@ -1,0 +1,55 @@
+import { mayAct } from '$lib/server/alerts/actions.js';
+import { parseAlertQuery } from '$lib/server/alerts/query.js';
+import { RULE_IDS } from '$lib/server/alerts/rule.js';
+import { RULES } from '$lib/server/alerts/rules/index.js';
+import { loadConfig } from '$lib/server/config/config.js';
+import { AlertsRepository } from '$lib/server/db/repositories/alerts.repository.js';
+import { readDatabase } from '../db.server.js';
+import { alertFormAction } from './alerts.server.js';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Rows on the page; the API serves more. */
+const LIMIT = 200;
+
+/**
+ * The alerts by due time under the URL's filters, each with whether the signed-in person may act on it;
+ * the SLA view by CSM; the rules with their settings in words and their unresolved alerts.
+ */
+export const load: PageServerLoad = async ({ url, locals }) => {
+	const config = loadConfig();
+	const now = new Date().toISOString();
+	const parsed = parseAlertQuery(url, locals.principal);
+	return readDatabase(async (db) => {
+		const repo = new AlertsRepository(db.kysely, now, config.sla.dueSoonHours);
+		const [list, sla, perRule] = await Promise.all([
+			'key' in parsed ? null : repo.list(parsed.filters, LIMIT),
+			repo.slaByCsm(),
+			repo.unresolvedByRule()
+		]);
+		return {
+			now,
+			error: 'key' in parsed ? `${parsed.key}: ${parsed.message}` : null,
+			values: Object.fromEntries([...url.searchParams.entries()].filter(([, v]) => v !== '')),
+			total: list?.total ?? 0,
+			alerts: (list?.alerts ?? []).map((a) => ({ ...a, can_act: locals.principal !== null && mayAct(locals.principal, a) === null })),
+			sla,
+			person: locals.principal?.kind === 'person',
+			rules: RULE_IDS.map((id) => {
+				const s = config.alerts.rules[id];
+				return {
+					id,
+					label: RULES[id].label,
+					description: RULES[id].describe(s as never, config),
+					enabled: s.enabled,
+					severity: s.severity,
+					respond: s.respondWithinHours,
+					unresolved: perRule.get(id) ?? 0
+				};
+			})
+		};
+	});
+};
+
+export const actions: Actions = {
+	act: ({ request, locals, getClientAddress }) => alertFormAction(request, locals, getClientAddress())
+};
