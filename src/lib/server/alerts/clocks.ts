@@ -2,12 +2,14 @@
  * The SLA clocks as time passes (the server runs this every minute, and after each evaluation): snoozes
  * that have run out wake their alerts; an alert nobody has answered gets a "due soon" record
  * `sla.dueSoonHours` before its due time and a "breached" record at it. Each record is written once, in
- * its alert's history, so the SLA view and the notifications that follow read the same facts.
+ * its alert's history, with its messages in the outbox (the answerer hears "due soon", the managers of a
+ * breach), so the SLA view and the notifications read the same facts.
  */
 import { sql } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { dueWith } from './due.js';
+import { enqueue } from '../notify/outbox.js';
 import type { Span } from './sla.js';
 
 export interface ClockTick {
@@ -81,6 +83,15 @@ export async function tickAlerts(db: Database, config: Config, now = new Date().
 			}))
 		];
 		if (events.length) await trx.insertInto('alert_events').values(events).execute();
+		await enqueue(
+			trx,
+			config,
+			[
+				...soon.map((a) => ({ alert_id: a.alert_id, event: 'due_soon' as const })),
+				...breached.map((a) => ({ alert_id: a.alert_id, event: 'breached' as const }))
+			],
+			now
+		);
 		return { woken: woke.map((a) => a.alert_id), due_soon: soon.map((a) => a.alert_id), breached: breached.map((a) => a.alert_id) };
 	});
 }

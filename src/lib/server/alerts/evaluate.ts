@@ -9,7 +9,8 @@
  *   the rule's note saying why ("First value reached on …");
  * - an open alert nobody has answered yet gets its due time recomputed when its SLA inputs changed (the
  *   account's health or renewal tightening it, its CSM's calendar);
- * - each rule's run is recorded in `alert_evaluations` (settings, matches, what opened, resolved, waited).
+ * - each rule's run is recorded in `alert_evaluations` (settings, matches, what opened, resolved, waited);
+ * - the messages about the alerts it opened are written to the outbox (`notify/outbox.ts`).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Config } from '../config/config.js';
@@ -20,6 +21,8 @@ import { resolveRange } from '../metrics/filters.js';
 import { dueFor, slaInputs, type SlaInputs } from './due.js';
 import { RULE_IDS, subjectOf, type Finding, type RuleContext, type RuleId } from './rule.js';
 import { RULES } from './rules/index.js';
+import { enqueue } from '../notify/outbox.js';
+import { nudge } from '../notify/worker.js';
 import type { Span } from './sla.js';
 
 /** A request that cannot be met as asked (a bad `--as-of`, an unknown alert), with the message to show. */
@@ -132,7 +135,9 @@ export async function evaluateAlerts(db: Database, config: Config, opts: Evaluat
 	// A person acting on an alert at the same moment makes DuckDB refuse one of the two writes: evaluate again.
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await db.kysely.transaction().execute((trx) => apply(trx, ctx, found, opts.trigger ?? 'cli'));
+			const report = await db.kysely.transaction().execute((trx) => apply(trx, ctx, found, opts.trigger ?? 'cli'));
+			if (report.opened.length) nudge();
+			return report;
 		} catch (err) {
 			if (attempt >= 3 || !conflict(err)) throw err;
 		}
@@ -274,6 +279,13 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 				}))
 			)
 			.execute();
+		// Their messages, in the same transaction: an alert is never without them, nor they without it.
+		await enqueue(
+			trx,
+			config,
+			made.map((a) => ({ alert_id: a.alert_id, event: 'opened' as const })),
+			new Date().toISOString()
+		);
 		for (const a of made)
 			report.opened.push({
 				id: a.alert_id,

@@ -47,8 +47,6 @@ export interface AlertRule<R extends RuleId = RuleId> {
 	id: R;
 	/** A short name for pages and messages. */
 	label: string;
-	/** Who is told, as PRODUCT.md's response column says: the account's CSM, the CSM's manager (leaders) or the product channel. */
-	audience: 'csm' | 'manager' | 'product';
 	/** The trigger in words, with the current settings' thresholds. */
 	describe(settings: RuleSettings<R>, config: Config): string;
 	/** The subjects whose condition holds at `ctx.clock`. */

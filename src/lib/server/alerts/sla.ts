@@ -72,6 +72,12 @@ export function addBusinessHours(startMs: number, hours: number, cal: Calendar, 
 	throw new Error('unreachable');
 }
 
+/** `t` itself when it falls in working time of `cal`, else the start of the next working window. */
+export function nextWorkingTime(t: number, cal: Calendar): number {
+	for (const [ws, we] of workingSpans(cal, t)) if (we > t) return Math.max(ws, t);
+	throw new Error('unreachable');
+}
+
 /** Business hours of `cal` between two instants, not counting `pauses` (0 when `toMs` is not after `fromMs`). */
 export function businessHoursBetween(fromMs: number, toMs: number, cal: Calendar, pauses: readonly Span[] = []): number {
 	let ms = 0;

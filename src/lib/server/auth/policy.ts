@@ -41,6 +41,8 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/': { GET: 'everyone' },
 	// POST: the sign-in and sign-out form actions.
 	'/signin': { GET: 'public', POST: 'public' },
+	// The one-click opt-out link of a message: read in a mailbox, so no sign-in; its signature is its authority.
+	'/notifications/optout': { GET: 'public', POST: 'public' },
 	'/accounts': { GET: 'everyone' },
 	'/metrics': { GET: 'everyone' },
 	'/metrics/lists/[id]': { GET: 'everyone' },

@@ -56,12 +56,16 @@ const timeZone = z.string().refine(validTimeZone, 'must be an IANA time zone suc
  * row before the alert resolves itself, so a value hovering at a threshold does not flap.
  */
 type Severity = 'low' | 'medium' | 'high';
-const rule = <T extends z.ZodRawShape>(severity: Severity, respondWithinHours: number, extra: T) =>
+/** Who a rule's alerts are told to: the account's CSM, the managers (leaders), the product channel. */
+export const AUDIENCES = ['csm', 'manager', 'product'] as const;
+type Audience = (typeof AUDIENCES)[number];
+const rule = <T extends z.ZodRawShape>(severity: Severity, respondWithinHours: number, notify: Audience[], extra: T) =>
 	z
 		.object({
 			enabled: z.boolean().default(true),
 			severity: z.enum(['low', 'medium', 'high']).default(severity),
 			respondWithinHours: z.number().min(0).default(respondWithinHours),
+			notify: z.array(z.enum(AUDIENCES)).default(notify),
 			openAfter: z.number().int().min(1).default(1),
 			openAfterHours: z.number().min(0).default(0),
 			resolveAfter: z.number().int().min(1).default(1),
@@ -77,19 +81,19 @@ const alertsSchema = z
 		rules: z
 			.object({
 				/** Enterprise (plan or segment) with sentiment below `sentimentBelow`, or risk in the top `riskPercentileAbove` with ARR above `arrAbove`. */
-				high_value_risk: rule('high', 2, {
+				high_value_risk: rule('high', 2, ['csm'], {
 					sentimentBelow: z.number().min(-100).max(100).default(-40),
 					arrAbove: z.number().min(0).default(100000),
 					riskPercentileAbove: z.number().min(0).max(1).default(0.9)
 				}),
 				/** A milestone with `dueDays` not reached `overdueHours` after it was due, for accounts at most `maxAgeDays` old. */
-				onboarding_stall: rule('medium', 8, { overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }),
+				onboarding_stall: rule('medium', 8, ['manager'], { overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }),
 				/** At least `accounts` distinct accounts opening tickets on one topic within `withinDays`. */
-				product_gap: rule('high', 0, { accounts: z.number().int().min(2).default(3), withinDays: positive.default(7) }),
+				product_gap: rule('high', 0, ['product'], { accounts: z.number().int().min(2).default(3), withinDays: positive.default(7) }),
 				/** A live account past the first-value window (`windows.firstValueDays`), at most `maxAgeDays` old, without first value. */
-				first_value_miss: rule('medium', 8, { maxAgeDays: positive.default(90) }),
+				first_value_miss: rule('medium', 8, ['csm'], { maxAgeDays: positive.default(90) }),
 				/** An automation repeating for one account (the `repeatAutomation` definition) within the last `withinDays`. */
-				repeat_automation: rule('low', 24, { withinDays: positive.default(7) })
+				repeat_automation: rule('low', 24, ['product'], { withinDays: positive.default(7) })
 			})
 			.strict()
 			.prefault({}),
@@ -124,6 +128,58 @@ const DEFAULT_CALENDAR = {
 	hours: Object.fromEntries(WEEKDAYS.slice(0, 5).map((d) => [d, [['09:00', '17:00']]])),
 	holidays: []
 };
+
+/**
+ * Notifications: where messages go (a Slack-compatible incoming webhook for the product channel, SMTP email
+ * for people), who the managers are, how often anyone hears about one account or at all (what is held back
+ * goes into a digest), and how deliveries are retried. See README "Notifications".
+ */
+const notifySchema = z
+	.object({
+		/** The app's address as people reach it, for the links in messages (default: the server's own). */
+		baseUrl: z.url({ message: 'must be a URL such as https://adoption.example.com' }).optional(),
+		webhook: z
+			.object({
+				/** A Slack-compatible incoming webhook (`text` plus `blocks`). */
+				url: z.url({ message: 'must be the webhook URL' }),
+				/** Extra headers (e.g. an authorization for a non-Slack receiver). */
+				headers: z.record(z.string(), z.string()).default({})
+			})
+			.strict()
+			.optional(),
+		email: z
+			.object({
+				host: z.string().min(1),
+				port: z.number().int().min(1).max(65535).default(587),
+				/** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+				secure: z.boolean().default(false),
+				/** Refuse to send without TLS (STARTTLS required). */
+				requireTls: z.boolean().default(false),
+				user: z.string().optional(),
+				/** The password, or the name of the environment variable that holds it (keeps it out of the file). */
+				password: z.string().optional(),
+				passwordEnv: z.string().optional(),
+				from: z.string().min(3)
+			})
+			.strict()
+			.optional(),
+		/** Who "manager" means (emails); default: every active leader. */
+		managers: z.array(z.email()).optional(),
+		caps: z
+			.object({
+				perAccountPerDay: z.number().int().min(1).default(3),
+				perRecipientPerDay: z.number().int().min(1).default(20)
+			})
+			.strict()
+			.prefault({}),
+		/** Emails to a person wait for their calendar's working hours. */
+		quietHours: z.boolean().default(true),
+		maxAttempts: z.number().int().min(1).max(50).default(8),
+		backoffSeconds: positive.default(30),
+		maxBackoffSeconds: positive.default(3600)
+	})
+	.strict()
+	.prefault({});
 
 /**
  * SLA clocks: calendars by name, which one each CSM works by (keyed by `accounts.csm` value or the
@@ -279,6 +335,28 @@ export const configSchema = z
 			.default({ weights: { risk: 0.5, adoption: 0.3, sentiment: 0.2 } }),
 		alerts: alertsSchema,
 		sla: slaSchema,
+		notify: notifySchema,
+		/**
+		 * Next best steps: for a milestone (by name), a page (a confusion hot spot) or an alert rule, the KB
+		 * article or self-service automation that helps, shown on alerts and in messages.
+		 */
+		nextSteps: z
+			.array(
+				z
+					.object({
+						milestone: z.string().min(1).optional(),
+						page: z.string().min(1).optional(),
+						rule: z.enum(['high_value_risk', 'onboarding_stall', 'product_gap', 'first_value_miss', 'repeat_automation']).optional(),
+						title: z.string().min(1),
+						url: z.url({ message: 'must be a URL' }).optional()
+					})
+					.strict()
+					.refine(
+						(s) => [s.milestone, s.page, s.rule].filter((x) => x !== undefined).length === 1,
+						'needs exactly one of milestone, page or rule'
+					)
+			)
+			.default([]),
 		/** Targets shown on dashboards, by metric id (rates as fractions). */
 		targets: z
 			.record(z.string(), z.number())

@@ -7,6 +7,7 @@ import { migration005 } from './migrations/005-scores.js';
 import { migration006 } from './migrations/006-jobs.js';
 import { migration007 } from './migrations/007-people.js';
 import { migration008 } from './migrations/008-alerts.js';
+import { migration009 } from './migrations/009-notify.js';
 
 /**
  * One schema change. Its statements are frozen once released: later changes are new migrations.
@@ -28,7 +29,8 @@ export const MIGRATIONS: Migration[] = [
 	migration005,
 	migration006,
 	migration007,
-	migration008
+	migration008,
+	migration009
 ];
 
 /** The version a fully migrated database has. */

@@ -295,6 +295,43 @@ export interface AlertEvaluationsTable {
 	error: string | null;
 }
 
+/** A message of the durable outbox (see `notify/outbox.ts`). */
+export interface OutboxTable {
+	message_id: number;
+	idempotency_key: string;
+	alert_id: number | null;
+	rule: string | null;
+	account_id: string | null;
+	event: string;
+	channel: string;
+	recipient: string;
+	subject: string;
+	body: string;
+	payload: string;
+	state: string;
+	reason: string | null;
+	attempts: number;
+	next_attempt_at: Ts;
+	lease_until: Ts | null;
+	last_error: string | null;
+	digest_id: number | null;
+	created_at: Ts;
+	sent_at: Ts | null;
+}
+
+export interface NotificationOptoutsTable {
+	recipient: string;
+	channel: string;
+	rule: string | null;
+	opted_out_at: Ts;
+}
+
+export interface AppSecretsTable {
+	name: string;
+	value: string;
+	created_at: Ts;
+}
+
 export interface Schema {
 	accounts: AccountsTable;
 	users: UsersTable;
@@ -319,4 +356,7 @@ export interface Schema {
 	alert_events: AlertEventsTable;
 	alert_conditions: AlertConditionsTable;
 	alert_evaluations: AlertEvaluationsTable;
+	outbox: OutboxTable;
+	notification_optouts: NotificationOptoutsTable;
+	app_secrets: AppSecretsTable;
 }

@@ -11,7 +11,6 @@ import { at, dayOf, liveAt, words, type AlertRule } from '../rule.js';
 export const firstValueMiss: AlertRule<'first_value_miss'> = {
 	id: 'first_value_miss',
 	label: 'First value missed',
-	audience: 'csm',
 	describe: (s, c) =>
 		`A live account created ${c.windows.firstValueDays}–${s.maxAgeDays} days ago that has not reached first value (${words(c.firstValueEvents)}).`,
 	async find(ctx, s) {

@@ -9,7 +9,6 @@ import { at, liveAt, type AlertRule } from '../rule.js';
 export const highValueRisk: AlertRule<'high_value_risk'> = {
 	id: 'high_value_risk',
 	label: 'High-value account at risk',
-	audience: 'csm',
 	describe: (s) =>
 		`An enterprise account with sentiment below ${s.sentimentBelow}, or churn risk in the top ${Math.round((1 - s.riskPercentileAbove) * 100)} % with ARR above ${s.arrAbove.toLocaleString('en-US')}.`,
 	async find(ctx, s) {

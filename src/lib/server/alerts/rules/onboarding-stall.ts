@@ -11,7 +11,6 @@ import { at, dayOf, liveAt, words, type AlertRule } from '../rule.js';
 export const onboardingStall: AlertRule<'onboarding_stall'> = {
 	id: 'onboarding_stall',
 	label: 'Onboarding stalled',
-	audience: 'manager',
 	describe: (s, c) => {
 		const due = c.milestones.filter((m) => m.dueDays !== undefined).map((m) => `${m.name} by day ${m.dueDays}`);
 		return due.length

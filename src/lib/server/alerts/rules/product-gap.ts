@@ -9,7 +9,6 @@ import { at, dayOf, type AlertRule } from '../rule.js';
 export const productGap: AlertRule<'product_gap'> = {
 	id: 'product_gap',
 	label: 'Product gap',
-	audience: 'product',
 	describe: (s) => `${s.accounts} or more accounts opened tickets on the same topic within ${s.withinDays} days.`,
 	async find(ctx, s) {
 		const { rows } = await sql<{

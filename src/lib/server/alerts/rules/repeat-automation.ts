@@ -10,7 +10,6 @@ import { at, dayOf, liveAt, words, type AlertRule } from '../rule.js';
 export const repeatAutomation: AlertRule<'repeat_automation'> = {
 	id: 'repeat_automation',
 	label: 'Automation repeating',
-	audience: 'product',
 	describe: (s, c) =>
 		`A self-service automation ran ${c.repeatAutomation.runs} times within ${c.repeatAutomation.withinHours} h for one account, in the last ${s.withinDays} days.`,
 	async find(ctx, s) {

@@ -1,0 +1,283 @@
+/**
+ * The durable outbox. A change to an alert that someone should hear about (opened, due soon, breached)
+ * writes its messages here in the same transaction as the change, so a change is never without its
+ * messages and a rolled-back change sends none. Each message has an idempotency key (alert, event,
+ * channel, recipient): writing it twice keeps one. On the way in:
+ * - who: the rule's audiences (`alerts.rules.*.notify`): `csm` is the alert's assignee, else the account's
+ *   CSM if they sign in here, else the managers; `manager` is `notify.managers`, else every active leader;
+ *   `product` is the webhook channel. Email goes to people; a kind of recipient with no channel configured
+ *   falls back to the other channel;
+ * - opted out: kept as `skipped`, so the record shows it was not sent and why;
+ * - frequency caps: past `caps.perAccountPerDay` messages about one account to one recipient, or
+ *   `caps.perRecipientPerDay` to one recipient, in the last 24 hours, a message is `held` for the
+ *   recipient's digest (see {@link digestHeld});
+ * - quiet hours: an email to a person waits for their calendar's next working time.
+ * The worker (`worker.ts`) delivers what is `pending` and due.
+ */
+import { sql, type Transaction } from 'kysely';
+import { nextStepFor } from '../alerts/next-step.js';
+import { RULES } from '../alerts/rules/index.js';
+import type { RuleId } from '../alerts/rule.js';
+import { calendarFor, nextWorkingTime } from '../alerts/sla.js';
+import type { Config } from '../config/config.js';
+import type { Schema } from '../db/schema.js';
+import { optedOut, optoutKey, optoutKeys, optoutUrl } from './optout.js';
+import { compose, composeDigest, type Composed, type MessageAlert, type NoticeEvent } from './templates.js';
+
+export type Channel = 'email' | 'webhook';
+/** The recipient of webhook messages: the one configured channel. */
+export const WEBHOOK = 'webhook';
+
+/** An alert change someone should hear about. */
+export interface Notice {
+	alert_id: number;
+	event: NoticeEvent;
+}
+
+interface Person {
+	email: string;
+	name: string | null;
+	role: string;
+	csm: string | null;
+	time_zone: string;
+}
+
+/** Where messages link to: the configured address, else the server's own (`ORIGIN`, which `adoption serve` sets). */
+export function baseUrl(config: Config): string {
+	return (config.notify.baseUrl ?? process.env.ORIGIN ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+}
+
+/** Whether any channel is configured (without one, nothing is written to the outbox). */
+export const notifying = (config: Config) => config.notify.webhook !== undefined || config.notify.email !== undefined;
+
+type Recipient = { channel: Channel; address: string; person: Person | null };
+
+/** The recipients of an alert for one audience. */
+function recipientsFor(
+	config: Config,
+	people: Person[],
+	audience: 'csm' | 'manager' | 'product',
+	alert: { assignee: string | null; csm: string | null }
+): Recipient[] {
+	const email = config.notify.email !== undefined;
+	const webhook = config.notify.webhook !== undefined;
+	const toPeople = (ps: Person[]): Recipient[] =>
+		email
+			? ps.map((p) => ({ channel: 'email' as const, address: p.email, person: p }))
+			: webhook
+				? [{ channel: 'webhook', address: WEBHOOK, person: null }]
+				: [];
+	const managers = () => {
+		const listed = config.notify.managers;
+		return listed
+			? listed.map(
+					(e) =>
+						people.find((p) => p.email === e.toLowerCase()) ?? {
+							email: e.toLowerCase(),
+							name: null,
+							role: 'leader',
+							csm: null,
+							time_zone: 'UTC'
+						}
+				)
+			: people.filter((p) => p.role === 'leader');
+	};
+	if (audience === 'product') return webhook ? [{ channel: 'webhook', address: WEBHOOK, person: null }] : toPeople(managers());
+	if (audience === 'manager') return toPeople(managers());
+	const assignee = alert.assignee ? people.find((p) => p.email === alert.assignee) : undefined;
+	const csm = alert.csm !== null ? people.find((p) => p.role === 'csm' && p.csm === alert.csm) : undefined;
+	const who = assignee ?? csm;
+	return toPeople(who ? [who] : managers());
+}
+
+/** Which audiences hear of an event: the rule's on opening, the answerer when due soon, the managers on a breach. */
+function audiences(config: Config, rule: string, event: NoticeEvent): ('csm' | 'manager' | 'product')[] {
+	if (event === 'due_soon') return ['csm'];
+	if (event === 'breached') return ['manager'];
+	return config.alerts.rules[rule as RuleId]?.notify ?? ['manager'];
+}
+
+type Row = Schema['alerts'] & { name: string | null; csm: string | null; plan: string | null; arr: number | null };
+
+/**
+ * Writes the messages of `notices` (see the module comment) inside the caller's transaction, at `now`.
+ * Resolves with how many were written as pending, held and skipped.
+ */
+export async function enqueue(
+	trx: Transaction<Schema>,
+	config: Config,
+	notices: Notice[],
+	now: string
+): Promise<{ pending: number; held: number; skipped: number }> {
+	const counts = { pending: 0, held: 0, skipped: 0 };
+	if (!notices.length || !notifying(config)) return counts;
+	const people = (await trx
+		.selectFrom('people')
+		.select(['email', 'name', 'role', 'csm', 'time_zone'])
+		.where('active', '=', true)
+		.execute()) as Person[];
+	const ids = [...new Set(notices.map((n) => n.alert_id))];
+	const alerts = new Map<number, Row>();
+	for (let i = 0; i < ids.length; i += 1000) {
+		const { rows } = await sql<Row>`
+			SELECT al.*, a.name, a.csm, a.plan, a.arr FROM alerts al LEFT JOIN accounts a ON a.account_id = al.account_id
+			WHERE al.alert_id IN (${sql.join(ids.slice(i, i + 1000))})`.execute(trx);
+		for (const r of rows) alerts.set(r.alert_id, r);
+	}
+	const key = await optoutKey(trx);
+	const optouts = await optoutKeys(trx);
+	// Messages in the last 24 hours, per recipient and per recipient and account: what the caps count.
+	const { rows: recent } = await sql<{ recipient: string; account_id: string | null; n: number }>`
+		SELECT recipient, account_id, count(*) AS n FROM outbox
+		WHERE created_at > CAST(${now} AS TIMESTAMPTZ)::TIMESTAMP - INTERVAL 24 HOUR AND state IN ('pending', 'sending', 'sent')
+		GROUP BY ALL`.execute(trx);
+	const perRecipient = new Map<string, number>();
+	const perAccount = new Map<string, number>();
+	for (const r of recent) {
+		perRecipient.set(r.recipient, (perRecipient.get(r.recipient) ?? 0) + r.n);
+		if (r.account_id) perAccount.set(`${r.recipient}|${r.account_id}`, r.n);
+	}
+	const base = baseUrl(config);
+	const values: Schema['outbox'][] = [];
+	const seen = new Set<string>();
+	for (const n of notices) {
+		const a = alerts.get(n.alert_id);
+		if (!a) continue;
+		const evidence = JSON.parse(a.evidence) as Record<string, unknown> & { summary: string };
+		const message: MessageAlert = {
+			alert_id: a.alert_id,
+			rule: a.rule,
+			rule_label: RULES[a.rule as RuleId]?.label ?? a.rule,
+			severity: a.severity,
+			account_id: a.account_id,
+			topic: a.topic,
+			account: a.account_id ? { name: a.name, csm: a.csm, plan: a.plan, arr: a.arr } : null,
+			summary: evidence.summary,
+			next_step: nextStepFor(config, a.rule, evidence),
+			due_at: a.due_at
+		};
+		for (const audience of audiences(config, a.rule, n.event)) {
+			for (const r of recipientsFor(config, people, audience, a)) {
+				const idempotency = `alert:${a.alert_id}:${n.event}:${r.channel}:${r.address}`;
+				if (seen.has(idempotency)) continue;
+				seen.add(idempotency);
+				const zone = r.person ? calendarFor(config.sla, r.person.csm, r.person.email).calendar.timeZone : config.reporting.timeZone;
+				const optout = optoutUrl(base, key, { recipient: r.address, channel: r.channel, rule: a.rule });
+				const composed = compose(message, n.event, { name: r.person?.name ?? null, zone }, `${base}/alerts/${a.alert_id}`, optout);
+				let state = 'pending';
+				let reason: string | null = null;
+				const sentToday = perRecipient.get(r.address) ?? 0;
+				const aboutAccount = a.account_id ? (perAccount.get(`${r.address}|${a.account_id}`) ?? 0) : 0;
+				if (optedOut(optouts, r.address, r.channel, a.rule)) [state, reason] = ['skipped', 'opted out'];
+				else if (sentToday >= config.notify.caps.perRecipientPerDay)
+					[state, reason] = ['held', `cap: ${config.notify.caps.perRecipientPerDay} messages a day to ${r.address}`];
+				else if (a.account_id && aboutAccount >= config.notify.caps.perAccountPerDay)
+					[state, reason] = ['held', `cap: ${config.notify.caps.perAccountPerDay} messages a day about ${a.account_id}`];
+				if (state === 'pending') {
+					perRecipient.set(r.address, sentToday + 1);
+					if (a.account_id) perAccount.set(`${r.address}|${a.account_id}`, aboutAccount + 1);
+				}
+				counts[state as keyof typeof counts]++;
+				const about = { alert_id: a.alert_id, rule: a.rule, account_id: a.account_id, event: n.event };
+				values.push(row(idempotency, r, composed, optout, about, state, reason, sendAt(config, r, now), now));
+			}
+		}
+	}
+	for (let i = 0; i < values.length; i += 200)
+		await trx
+			.insertInto('outbox')
+			.values(values.slice(i, i + 200))
+			.onConflict((oc) => oc.column('idempotency_key').doNothing())
+			.execute();
+	return counts;
+}
+
+/** When a message may go: now, or (an email to a person, with quiet hours on) their next working time. */
+function sendAt(config: Config, r: Recipient, now: string): string {
+	if (!config.notify.quietHours || r.channel !== 'email' || !r.person) return now;
+	const { calendar } = calendarFor(config.sla, r.person.csm, r.person.email);
+	return new Date(nextWorkingTime(Date.parse(now), calendar)).toISOString();
+}
+
+function row(
+	idempotency: string,
+	r: Recipient,
+	c: Composed,
+	optout: string,
+	about: { alert_id: number | null; rule: string | null; account_id: string | null; event: string },
+	state: string,
+	reason: string | null,
+	at: string,
+	now: string
+): Schema['outbox'] {
+	return {
+		message_id: sql<number>`nextval('message_id_seq')` as unknown as number,
+		idempotency_key: idempotency,
+		...about,
+		channel: r.channel,
+		recipient: r.address,
+		subject: c.subject,
+		body: c.text,
+		// A webhook gets the Slack body as it is; an email keeps its HTML and its List-Unsubscribe link.
+		payload: JSON.stringify(r.channel === 'webhook' ? c.slack : { html: c.html, optout }),
+		state,
+		reason,
+		attempts: 0,
+		next_attempt_at: at,
+		lease_until: null,
+		last_error: null,
+		digest_id: null,
+		created_at: now,
+		sent_at: null
+	};
+}
+
+/**
+ * One digest per recipient per day of what the caps held back: for each recipient with held messages and
+ * no digest in the last 24 hours, a message listing them (itself exempt from the caps); the held messages
+ * are marked as digested in the same transaction.
+ */
+export async function digestHeld(trx: Transaction<Schema>, config: Config, now: string): Promise<number> {
+	const { rows } = await sql<{ channel: Channel; recipient: string; ids: number[]; subjects: string[]; alerts: number[] }>`
+		SELECT channel, recipient, list(message_id ORDER BY message_id) AS ids, list(subject ORDER BY message_id) AS subjects, list(alert_id ORDER BY message_id) AS alerts
+		FROM outbox o WHERE state = 'held' AND NOT EXISTS (
+			SELECT 1 FROM outbox d WHERE d.event = 'digest' AND d.recipient = o.recipient AND d.channel = o.channel
+				AND d.created_at > CAST(${now} AS TIMESTAMPTZ)::TIMESTAMP - INTERVAL 24 HOUR)
+		GROUP BY ALL`.execute(trx);
+	if (!rows.length) return 0;
+	const key = await optoutKey(trx);
+	const base = baseUrl(config);
+	const people = await trx.selectFrom('people').select(['email', 'name', 'csm']).execute();
+	for (const r of rows) {
+		const person = people.find((p) => p.email === r.recipient);
+		const items = r.subjects.map((subject, i) => ({ subject, link: `${base}/alerts/${r.alerts[i]}` }));
+		const optout = optoutUrl(base, key, { recipient: r.recipient, channel: r.channel, rule: null });
+		const c = composeDigest(items, { name: person?.name ?? null }, optout);
+		const recipient: Recipient = {
+			channel: r.channel,
+			address: r.recipient,
+			person: person ? { ...person, role: '', time_zone: 'UTC' } : null
+		};
+		const [made] = await trx
+			.insertInto('outbox')
+			.values(
+				row(
+					`digest:${r.channel}:${r.recipient}:${r.ids[0]}`,
+					recipient,
+					c,
+					optout,
+					{ alert_id: null, rule: null, account_id: null, event: 'digest' },
+					'pending',
+					null,
+					sendAt(config, recipient, now),
+					now
+				)
+			)
+			.onConflict((oc) => oc.column('idempotency_key').doNothing())
+			.returning('message_id')
+			.execute();
+		if (made)
+			await trx.updateTable('outbox').set({ state: 'digested', digest_id: made.message_id }).where('message_id', 'in', r.ids).execute();
+	}
+	return rows.length;
+}
