@@ -23,6 +23,10 @@ export default {
 				'frame-ancestors': ['none']
 			}
 		},
+		// Cross-site requests are refused by the app's own guard (`auth/guard.ts`: Origin, else Sec-Fetch-Site, for
+		// every change not made with a token), which also lets a mail client's one-click opt-out through: an
+		// RFC 8058 POST from a mail server carries neither header, and SvelteKit's own check would refuse it.
+		csrf: { trustedOrigins: ['*'] },
 		// The benchmarks and scripts are type-checked with the app and the tests.
 		typescript: { config: (config) => void config.include.push('../bench/**/*.ts', '../scripts/**/*.ts') }
 	}

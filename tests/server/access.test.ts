@@ -106,6 +106,12 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 		expect: { ...PAGE, nobody: 200, revoked: 200, leader: 303, analyst: 303, csm: 303, otherCsm: 303 }
 	},
 	{ route: '/accounts', method: 'GET', url: '/accounts', expect: PAGE },
+	{
+		route: '/notifications/optout',
+		method: 'GET',
+		url: '/notifications/optout?r=a%40b.c&c=email&s=forged',
+		expect: { nobody: 400, leader: 400, analyst: 400, csm: 400, otherCsm: 400, revoked: 400 }
+	},
 	{ route: '/alerts', method: 'GET', url: '/alerts?state=all', expect: PAGE },
 	{ route: '/alerts/[id]', method: 'GET', url: '/alerts/999', expect: { ...PAGE, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' } },
 	{ route: '/metrics', method: 'GET', url: '/metrics?plan=pro', expect: PAGE },
@@ -160,8 +166,10 @@ describe('access over HTTP', () => {
 		const covered = new Set(CASES.map((c) => `${c.method} ${c.route}`));
 		const ruled = Object.entries(POLICY).flatMap(([route, rules]) => Object.keys(rules).map((m) => `${m} ${route}`));
 		// The sign-in form's POST is exercised by every sign-in, the People page's by its own test below, the
-		// alert page's by tests/server/alerts.test.ts.
-		expect([...covered, 'POST /signin', 'POST /people', 'POST /alerts', 'POST /alerts/[id]'].sort()).toEqual(ruled.sort());
+		// alert pages' and the opt-out link's by tests/server/alerts.test.ts.
+		expect([...covered, 'POST /signin', 'POST /people', 'POST /alerts', 'POST /alerts/[id]', 'POST /notifications/optout'].sort()).toEqual(
+			ruled.sort()
+		);
 	});
 
 	it('gives each principal the status the policy means for it, with a message when refused', async () => {

@@ -4,6 +4,8 @@
  * alert as it is), a CSM kept to their own book, and the alert page's form doing the same as the API.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localActor } from '../../src/lib/server/auth/audit.js';
@@ -19,8 +21,19 @@ const PASSWORD = 'correct horse battery';
 const config = path.join(dir, 'adoption.config.json');
 let server: Awaited<ReturnType<typeof serve>>;
 const tokens: Record<string, string> = {};
+/** The team channel: a Slack-compatible webhook receiver on loopback. */
+const hooks: { text: string; blocks: unknown[] }[] = [];
+const receiver = http.createServer((req, res) => {
+	let body = '';
+	req.on('data', (c) => (body += c));
+	req.on('end', () => {
+		hooks.push(JSON.parse(body));
+		res.end('ok');
+	});
+});
 
 beforeAll(async () => {
+	await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
 	const made = await openDatabase(db);
 	try {
 		await loadAlertFixture(made);
@@ -37,12 +50,16 @@ beforeAll(async () => {
 	}
 	fs.writeFileSync(
 		config,
-		JSON.stringify({ milestones: [{ level: 1, name: 'Team invited', event: 'User Invited', kind: 'commitment', dueDays: 7 }] })
+		JSON.stringify({
+			milestones: [{ level: 1, name: 'Team invited', event: 'User Invited', kind: 'commitment', dueDays: 7 }],
+			notify: { webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` } }
+		})
 	);
 	server = await serve(db, { ADOPTION_CONFIG: config });
 }, 120_000);
 
 afterAll(async () => {
+	receiver.close();
 	if (server) await stop(server.child);
 	killServers();
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -167,5 +184,29 @@ describe('alerts through the server', () => {
 		]);
 		const audit = await fetch(`${server.url}/api/audit?action=alert`, { headers: as('lee@example.com') });
 		expect(((await audit.json()) as { entries: { action: string }[] }).entries.map((e) => e.action)).toContain('alert.resolve');
+	});
+
+	it('posts to the team channel by itself, and a signed link there mutes a rule', async () => {
+		// The server's worker delivers the messages the evaluation wrote (no email is set: people's go to the channel too).
+		for (let i = 0; i < 100 && !hooks.some((h) => h.text.includes('Product gap')); i++) await new Promise((r) => setTimeout(r, 100));
+		const gap = hooks.find((h) => h.text.includes('Product gap'))!;
+		expect(gap.text).toMatch(/^\[HIGH\] Product gap: topic SSO/);
+		const link = /<(http[^|>]+\/notifications\/optout\?[^|>]+)\|Mute/.exec(JSON.stringify(gap.blocks))![1].replaceAll('&amp;', '&');
+		const url = `${server.url}${new URL(link).pathname}${new URL(link).search}`;
+		const asked = await fetch(url);
+		expect([asked.status, /Stop these messages\?/.test(await asked.text())]).toEqual([200, true]);
+		const done = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: 'List-Unsubscribe=One-Click'
+		});
+		expect([done.status, /No more "Product gap" messages will go to <strong>the team channel/.test(await done.text())]).toEqual([
+			200,
+			true
+		]);
+		const forged = await fetch(url.replace('c=webhook', 'c=email'));
+		expect(forged.status).toBe(400);
+		const page = await (await fetch(`${server.url}/alerts`, { headers: as('lee@example.com') })).text();
+		expect(page).toMatch(/1 of 1 recipient opted out \(100 %\)/);
 	});
 });

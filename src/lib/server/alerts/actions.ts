@@ -119,47 +119,58 @@ async function actOnce(
 	if (!current) throw new AlertActionError(`There is no alert ${id}.`, 404);
 	const refused = mayAct(principal, current);
 	if (refused) throw new AlertActionError(refused, 403);
-	const stale = () =>
+	const stale = (seen: AlertView) =>
 		new AlertActionError(
-			`Alert ${id} changed since you saw it (version ${action.version}, now ${current.version}); look again and retry.`,
+			`Alert ${id} changed since you saw it (version ${action.version}, now ${seen.version}); look again and retry.`,
 			409,
-			current
+			seen
 		);
-	if (current.version !== action.version) throw stale();
+	if (current.version !== action.version) throw stale(current);
 	if (current.state === 'resolved' && action.action !== 'note')
 		throw new AlertActionError(`Alert ${id} is resolved; only notes can be added.`, 409, current);
 
-	await db.kysely.transaction().execute(async (trx) => {
-		const row = await trx.selectFrom('alerts').selectAll().where('alert_id', '=', id).executeTakeFirstOrThrow();
-		if (row.version !== action.version) throw stale();
-		const change = await changeFor(trx, config, row, action, by.actor, now);
-		const done = await trx
-			.updateTable('alerts')
-			.set({ ...change.set, version: sql`version + 1`, updated_at: now })
-			.where('alert_id', '=', id)
-			.where('version', '=', action.version)
-			.executeTakeFirst();
-		if (Number(done.numUpdatedRows) !== 1) throw stale();
-		await trx
-			.insertInto('alert_events')
-			.values({ alert_id: id, happened_at: now, kind: change.event, actor: by.actor, text: change.text, detail: null })
-			.execute();
-		// A person resolving an alert whose condition still holds: it stays quiet until the condition clears.
-		if (action.action === 'resolve')
-			await trx
-				.updateTable('alert_conditions')
-				.set({ suppressed: true })
-				.where('fingerprint', '=', row.fingerprint)
-				.where('held', '>', 0)
-				.execute();
-		await audit(trx, by, {
-			action: `alert.${action.action}`,
-			object: `alert:${id}`,
-			before: { state: row.state, assignee: row.assignee, version: row.version },
-			after: { ...change.set, ...(change.text ? { text: change.text } : {}), version: row.version + 1 }
-		});
-	});
+	// Someone else's change committed between the read above and this transaction: 409 with the alert as it is now.
+	const changed = new Error('changed meanwhile');
+	try {
+		await write();
+	} catch (err) {
+		if (err === changed) throw stale((await repo.get(id))!);
+		throw err;
+	}
 	return (await repo.get(id))!;
+
+	async function write() {
+		await db.kysely.transaction().execute(async (trx) => {
+			const row = await trx.selectFrom('alerts').selectAll().where('alert_id', '=', id).executeTakeFirstOrThrow();
+			if (row.version !== action.version) throw changed;
+			const change = await changeFor(trx, config, row, action, by.actor, now);
+			const done = await trx
+				.updateTable('alerts')
+				.set({ ...change.set, version: sql`version + 1`, updated_at: now })
+				.where('alert_id', '=', id)
+				.where('version', '=', action.version)
+				.executeTakeFirst();
+			if (Number(done.numUpdatedRows) !== 1) throw changed;
+			await trx
+				.insertInto('alert_events')
+				.values({ alert_id: id, happened_at: now, kind: change.event, actor: by.actor, text: change.text, detail: null })
+				.execute();
+			// A person resolving an alert whose condition still holds: it stays quiet until the condition clears.
+			if (action.action === 'resolve')
+				await trx
+					.updateTable('alert_conditions')
+					.set({ suppressed: true })
+					.where('fingerprint', '=', row.fingerprint)
+					.where('held', '>', 0)
+					.execute();
+			await audit(trx, by, {
+				action: `alert.${action.action}`,
+				object: `alert:${id}`,
+				before: { state: row.state, assignee: row.assignee, version: row.version },
+				after: { ...change.set, ...(change.text ? { text: change.text } : {}), version: row.version + 1 }
+			});
+		});
+	}
 }
 
 interface Change {
