@@ -10,11 +10,14 @@
  *                             default 100,000 accounts.
  *   incremental [accounts]    `adoption load` of 10 and 100,000 new events into a loaded database: the fact
  *                             tables kept current in the load, against a full rebuild (incremental.ts).
+ *   alerts [accounts]         every alert rule evaluated (first, and again with no change), the SLA clock
+ *                             tick, the outbox delivered to a loopback webhook (alerts.ts).
  *   serve [accounts]          the production app under 50 simulated users, alone and during a 2 M-row load;
  *                             closed-loop throughput; small loads as server jobs; peak RSS (serve.ts).
  *
  * Sizes accept `1000000`, `1_000_000`, `1,000,000`, `1e6`, `10M`, `500k`. Output goes to `bench/out/` (gitignored).
  */
+import { alertsBench } from './alerts.js';
 import { incrementalBench } from './incremental.js';
 import { ingestBench } from './ingest.js';
 import { generateBench } from './generate.js';
@@ -28,7 +31,8 @@ const BENCHES: Record<string, { run: (size: number, repeats?: number) => Promise
 	generate: { run: (size) => generateBench(size), defaultSize: 26_000 },
 	train: { run: (size) => trainBench(size), defaultSize: 100_000 },
 	incremental: { run: (size) => incrementalBench(size), defaultSize: 26_000 },
-	serve: { run: (size) => serveBench(size), defaultSize: 26_000 }
+	serve: { run: (size) => serveBench(size), defaultSize: 26_000 },
+	alerts: { run: (size) => alertsBench(size), defaultSize: 26_000 }
 };
 
 /** Parses a size argument; throws on nonsense. */

@@ -161,7 +161,7 @@ async function actOnce(
 					.updateTable('alert_conditions')
 					.set({ suppressed: true })
 					.where('fingerprint', '=', row.fingerprint)
-					.where('held', '>', 0)
+					.where('held_from', 'is not', null)
 					.execute();
 			await audit(trx, by, {
 				action: `alert.${action.action}`,

@@ -23,7 +23,7 @@ import { RULE_IDS, subjectOf, type Finding, type RuleContext, type RuleId } from
 import { RULES } from './rules/index.js';
 import { enqueue } from '../notify/outbox.js';
 import { nudge } from '../notify/worker.js';
-import type { Span } from './sla.js';
+import { calendarFor, tightening, type Span } from './sla.js';
 
 /** A request that cannot be met as asked (a bad `--as-of`, an unknown alert), with the message to show. */
 export class AlertError extends Error {
@@ -168,38 +168,52 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 	const openByFp = new Map(open.map((a) => [a.fingerprint, a]));
 
 	const report: EvaluationReport = { as_of: asOf, clock: ctx.clock, opened: [], resolved: [], open: 0, rules: [] };
-	const keep: Condition[] = [];
+	/** Conditions to write (new or changed) and to delete, by fingerprint. */
+	const write = new Map<string, Condition>();
+	const drop = new Set<string>();
 	const toOpen: { rule: RuleId; f: Finding }[] = [];
 	const toResolve: { alert: OpenAlert; note: string }[] = [];
 	const evaluated = new Set(found.map((x) => x.rule));
+	// Each rule's evaluations are numbered; a streak is the ordinal it began at, so an unchanged subject needs no write.
+	const ordinals = new Map(
+		(
+			await trx
+				.selectFrom('alert_evaluations')
+				.select(['rule', (eb) => eb.fn.countAll<number>().as('n')])
+				.groupBy('rule')
+				.execute()
+		).map((r) => [r.rule, Number(r.n) + 1])
+	);
 
 	for (const { rule, findings, ms } of found) {
 		const s = config.alerts.rules[rule];
+		const k = ordinals.get(rule) ?? 1;
 		const run: RuleRun = { rule, matched: findings.length, opened: 0, resolved: 0, waiting: 0, suppressed: 0, ms: Math.round(ms) };
 		const matched = new Set<string>();
 		for (const f of findings) {
 			const fp = fingerprint(rule, f);
 			matched.add(fp);
 			const c = conds.get(fp);
-			const held = (c?.held ?? 0) + 1;
-			const since = c && c.held > 0 ? c.since : asOf;
-			const suppressed = (c?.suppressed ?? false) && !openByFp.has(fp);
-			keep.push({
+			const holding = c !== undefined && c.held_from !== null;
+			const evidence = JSON.stringify(f.evidence);
+			const next: Condition = {
 				fingerprint: fp,
 				rule,
 				account_id: f.account_id,
 				topic: f.topic,
-				held,
-				cleared: 0,
-				since,
+				held_from: holding ? c.held_from : k,
+				cleared_from: null,
+				since: holding ? c.since : asOf,
 				value: f.value,
-				evidence: JSON.stringify(f.evidence),
-				suppressed,
-				evaluated_at: asOf
-			});
+				evidence,
+				suppressed: (c?.suppressed ?? false) && !openByFp.has(fp)
+			};
+			if (!c || !holding || c.cleared_from !== null || c.evidence !== evidence || c.value !== f.value || c.suppressed !== next.suppressed)
+				write.set(fp, next);
 			if (openByFp.has(fp)) continue;
-			if (suppressed) run.suppressed++;
-			else if (held >= s.openAfter && Date.parse(asOf) - Date.parse(since) >= s.openAfterHours * 3_600_000) {
+			const held = k - next.held_from! + 1;
+			if (next.suppressed) run.suppressed++;
+			else if (held >= s.openAfter && Date.parse(asOf) - Date.parse(next.since!) >= s.openAfterHours * 3_600_000) {
 				toOpen.push({ rule, f });
 				run.opened++;
 			} else run.waiting++;
@@ -214,10 +228,17 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 			if (matched.has(fp)) continue;
 			const c = conds.get(fp);
 			const alert = openByFp.get(fp);
-			if (!alert) continue; // nothing open: the subject is simply forgotten
-			const cleared = (c?.cleared ?? 0) + 1;
-			if (cleared >= s.resolveAfter) clearing.push(alert);
-			else keep.push({ ...(c ?? newCondition(alert, asOf)), held: 0, cleared, evaluated_at: asOf });
+			// Nothing open: the subject is simply forgotten.
+			if (!alert) {
+				drop.add(fp);
+				continue;
+			}
+			const from = c?.cleared_from ?? k;
+			if (k - from + 1 >= s.resolveAfter) {
+				clearing.push(alert);
+				drop.add(fp);
+			} else if (c?.cleared_from !== from)
+				write.set(fp, { ...(c ?? newCondition(alert)), held_from: null, since: null, cleared_from: from });
 		}
 		if (clearing.length) {
 			const notes = (await RULES[rule].cleared?.(ctx, s as never, clearing.map(subjectOf))) ?? new Map<string, string>();
@@ -323,7 +344,11 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 	// Due times follow the SLA inputs until someone answers.
 	for (const a of unanswered) {
 		if (!evaluated.has(a.rule as RuleId)) continue;
-		const due = dueFor(config.sla, a.created_at, a.respond_hours, inputsOf(a.account_id), JSON.parse(a.pauses) as Span[]);
+		// The due time changes only with the calendar or the tightening; computing those is cheap, the time is not.
+		const input = inputsOf(a.account_id);
+		const t = input ? tightening(input.health, input.days_to_renewal, config.sla.tighten) : { factor: 1 };
+		if (t.factor === a.sla_factor && calendarFor(config.sla, input?.csm ?? null, input?.person ?? null).name === a.calendar) continue;
+		const due = dueFor(config.sla, a.created_at, a.respond_hours, input, JSON.parse(a.pauses) as Span[]);
 		if (due.due_at === a.due_at && due.calendar === a.calendar) continue;
 		await trx
 			.updateTable('alerts')
@@ -351,14 +376,17 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 			.execute();
 	}
 
-	await trx
-		.deleteFrom('alert_conditions')
-		.where('rule', 'in', [...evaluated])
-		.execute();
-	for (let i = 0; i < keep.length; i += 500)
+	const gone = [...drop, ...write.keys()];
+	for (let i = 0; i < gone.length; i += 1000)
+		await trx
+			.deleteFrom('alert_conditions')
+			.where('fingerprint', 'in', gone.slice(i, i + 1000))
+			.execute();
+	const rows = [...write.values()];
+	for (let i = 0; i < rows.length; i += 500)
 		await trx
 			.insertInto('alert_conditions')
-			.values(keep.slice(i, i + 500))
+			.values(rows.slice(i, i + 500))
 			.execute();
 	if (report.rules.length) {
 		await trx
@@ -387,19 +415,18 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 	return report;
 }
 
-function newCondition(a: OpenAlert, asOf: string): Condition {
+function newCondition(a: OpenAlert): Condition {
 	return {
 		fingerprint: a.fingerprint,
 		rule: a.rule,
 		account_id: a.account_id,
 		topic: a.topic,
-		held: 0,
-		cleared: 0,
-		since: asOf,
+		held_from: null,
+		cleared_from: null,
+		since: null,
 		value: null,
 		evidence: null,
-		suppressed: false,
-		evaluated_at: asOf
+		suppressed: false
 	};
 }
 

@@ -269,13 +269,12 @@ export interface AlertConditionsTable {
 	rule: string;
 	account_id: string | null;
 	topic: string | null;
-	held: number;
-	cleared: number;
-	since: Ts;
+	held_from: number | null;
+	cleared_from: number | null;
+	since: Ts | null;
 	value: number | null;
 	evidence: string | null;
 	suppressed: boolean;
-	evaluated_at: Ts;
 }
 
 export interface AlertEvaluationsTable {

@@ -19,6 +19,7 @@ import { digestHeld } from './outbox.js';
 
 const LEASE_MS = 120_000;
 const BATCH = 50;
+const CONCURRENCY = 4;
 
 /** The wait before attempt `attempts + 1`: full doubling from `backoffSeconds`, capped, drawn from its upper half. */
 export function backoffMs(attempts: number, n: Config['notify'], random = Math.random): number {
@@ -88,37 +89,44 @@ export async function deliverDue(db: Database, config: Config, now = new Date().
 				.execute();
 		});
 		if (!claimed.length) return run;
-		for (const m of claimed) {
-			const d = await deliver(config, m);
-			const at = new Date().toISOString();
-			if (d.ok) {
-				await db.kysely
-					.updateTable('outbox')
-					.set({ state: 'sent', sent_at: at, lease_until: null, last_error: null })
-					.where('message_id', '=', m.message_id)
-					.execute();
-				run.sent++;
-			} else if (d.permanent || m.attempts >= config.notify.maxAttempts) {
-				await db.kysely
-					.updateTable('outbox')
-					.set({ state: 'dead', lease_until: null, last_error: d.error })
-					.where('message_id', '=', m.message_id)
-					.execute();
-				run.dead++;
-			} else {
-				const wait = Math.max(backoffMs(m.attempts, config.notify, random), d.retryAfterMs ?? 0);
-				await db.kysely
-					.updateTable('outbox')
-					.set({
-						state: 'pending',
-						lease_until: null,
-						last_error: d.error,
-						next_attempt_at: new Date(Date.parse(now) + wait).toISOString()
-					})
-					.where('message_id', '=', m.message_id)
-					.execute();
-				run.retrying++;
+		// A few at a time, so one slow receiver does not hold up the rest; delivered ones recorded together.
+		const sent: number[] = [];
+		for (let i = 0; i < claimed.length; i += CONCURRENCY) {
+			const part = claimed.slice(i, i + CONCURRENCY);
+			const results = await Promise.all(part.map((m) => deliver(config, m)));
+			for (const [j, d] of results.entries()) {
+				const m = part[j];
+				if (d.ok) sent.push(m.message_id);
+				else if (d.permanent || m.attempts >= config.notify.maxAttempts) {
+					await db.kysely
+						.updateTable('outbox')
+						.set({ state: 'dead', lease_until: null, last_error: d.error })
+						.where('message_id', '=', m.message_id)
+						.execute();
+					run.dead++;
+				} else {
+					const wait = Math.max(backoffMs(m.attempts, config.notify, random), d.retryAfterMs ?? 0);
+					await db.kysely
+						.updateTable('outbox')
+						.set({
+							state: 'pending',
+							lease_until: null,
+							last_error: d.error,
+							next_attempt_at: new Date(Date.parse(now) + wait).toISOString()
+						})
+						.where('message_id', '=', m.message_id)
+						.execute();
+					run.retrying++;
+				}
 			}
+		}
+		if (sent.length) {
+			await db.kysely
+				.updateTable('outbox')
+				.set({ state: 'sent', sent_at: new Date().toISOString(), lease_until: null, last_error: null })
+				.where('message_id', 'in', sent)
+				.execute();
+			run.sent += sent.length;
 		}
 	}
 }

@@ -9,8 +9,10 @@ import type { Migration } from '../migrate.js';
  * `alert_events`: each alert's history (opened, acknowledged, assigned, snoozed, woken, noted, resolved,
  * due changed, due soon, breached), append-only.
  * `alert_conditions`: per rule and subject whose condition holds (or whose alert is still open) the
- * hysteresis state: evaluations in a row it held or has been clear, since when it holds, its latest value,
- * and whether a person resolved its alert while it held (then it waits for the condition to clear).
+ * hysteresis state: the rule's evaluation (its ordinal) from which the condition has held, or been clear,
+ * in a row, since when it holds, its latest value and evidence, and whether a person resolved its alert
+ * while it held (then it waits for the condition to clear). Kept as ordinals, an evaluation that changes
+ * nothing writes nothing.
  * `alert_evaluations`: one row per rule per evaluation: when, as of when, the settings, how many subjects
  * matched, what it opened, resolved, held back and skipped, and how long it took.
  */
@@ -31,8 +33,7 @@ export const migration008: Migration = {
 			alert_id BIGINT NOT NULL, happened_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, actor VARCHAR, text VARCHAR, detail VARCHAR)`,
 		`CREATE TABLE IF NOT EXISTS alert_conditions (
 			fingerprint VARCHAR NOT NULL PRIMARY KEY, rule VARCHAR NOT NULL, account_id VARCHAR, topic VARCHAR,
-			held INTEGER NOT NULL, cleared INTEGER NOT NULL, since TIMESTAMP NOT NULL, value DOUBLE, evidence VARCHAR,
-			suppressed BOOLEAN NOT NULL, evaluated_at TIMESTAMP NOT NULL)`,
+			held_from INTEGER, cleared_from INTEGER, since TIMESTAMP, value DOUBLE, evidence VARCHAR, suppressed BOOLEAN NOT NULL)`,
 		`CREATE SEQUENCE IF NOT EXISTS evaluation_id_seq START 1`,
 		`CREATE TABLE IF NOT EXISTS alert_evaluations (
 			evaluation_id BIGINT NOT NULL, rule VARCHAR NOT NULL, as_of TIMESTAMP NOT NULL, clock TIMESTAMP NOT NULL, ran_at TIMESTAMP NOT NULL,
