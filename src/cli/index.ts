@@ -13,6 +13,7 @@ import { scoreCommand } from './score.js';
 import { statusCommand } from './status.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.js';
 import { trainCommand } from './train.js';
+import { triageCommand } from './triage.js';
 import { userAddCommand, userDisableCommand, userListCommand, userResetCommand } from './user.js';
 
 /** Options of the commands: `--db` and `--json` on all, the rest where declared. */
@@ -168,7 +169,7 @@ command<[string]>(
 command<[]>('train', 'train a model, evaluate it on held-out data and save it under models/', (o) =>
 	trainCommand({ db: o.db, model: o.model, asOf: o.asOf, features: o.features, label: o.label, id: o.id }, makeOutput(!!o.json))
 )
-	.option('--model <name>', 'churn, csat or ces', 'churn')
+	.option('--model <name>', 'churn, csat, ces or triage (the ticket-topic classifier)', 'churn')
 	.option('--as-of <date>', 'the date the model looks from (default: the day after the last data)')
 	.option('--features <file>', 'train on your own account-level table instead (CSV or Parquet)')
 	.option('--label <column>', 'with --features: the column to predict (Yes/No, true/false, 1/0)')
@@ -197,6 +198,12 @@ command<[]>(
 	(o) => alertsListCommand({ db: o.db, state: o.state }, makeOutput(!!o.json)),
 	alerts
 ).option('--state <state>', 'only open, acknowledged, snoozed or resolved alerts');
+
+command<[string[]]>(
+	'triage [tickets...]',
+	"tickets' topic, suggested queue and the requester's self-service trail before each",
+	(tickets, o) => triageCommand(tickets ?? [], { db: o.db }, makeOutput(!!o.json))
+);
 
 const user = program.command('user').description("the team's people: add, list, disable, reset a password");
 command<[string]>(

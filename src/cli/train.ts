@@ -1,12 +1,13 @@
 import { perform } from '../lib/server/jobs/channel.js';
 import type { ChurnEvaluation, SatisfactionEvaluation } from '../lib/server/models/evaluations.js';
+import type { TriageEvaluation } from '../lib/server/models/triage/train.js';
 import { CliError, fixed, percent as pct, type Output } from './output.js';
 
 /** Models `adoption train --model` can train. */
-export const TRAINABLE = ['churn', 'csat', 'ces'] as const;
+export const TRAINABLE = ['churn', 'csat', 'ces', 'triage'] as const;
 
 /**
- * `adoption train [--model churn|csat|ces] [--as-of DATE]` trains on the database, evaluates on held-out
+ * `adoption train [--model churn|csat|ces|triage] [--as-of DATE]` trains on the database, evaluates on held-out
  * data, saves under `models/`, and prints the evaluation; `adoption train --features FILE --label COLUMN
  * [--id COLUMN]` does the same on a table the user brings, by stratified 5-fold cross-validation.
  */
@@ -19,15 +20,30 @@ export async function trainCommand(
 	const model = opts.model ?? 'churn';
 	if (!(TRAINABLE as readonly string[]).includes(model)) throw new CliError(`unknown model '${model}': use ${TRAINABLE.join(', ')}`, 2);
 	// Through the server when one owns the database, else on the file directly: the same document either way.
-	const { doc } = await perform(opts.db, { kind: 'train', params: { model: model as 'churn' | 'csat' | 'ces', asOf: opts.asOf } }, (p) => {
-		if (p.message) out.info(p.message);
-	});
+	const { doc } = await perform(
+		opts.db,
+		{ kind: 'train', params: { model: model as (typeof TRAINABLE)[number], asOf: opts.asOf } },
+		(p) => {
+			if (p.message) out.info(p.message);
+		}
+	);
 	out.result(doc);
 	if (model === 'churn') return printChurn(doc as ChurnEvaluation & { version: string }, out);
+	if (model === 'triage') return printTriage(doc as TriageEvaluation & { version: string }, out);
 	const r = doc as SatisfactionEvaluation & { version: string };
 	out.info(
 		`${model.toUpperCase()} model ${r.version} (${r.model}): held-out MAE ${fixed(r.mae, 3)} vs mean baseline ${fixed(r.baseline_mae, 3)} (${pct(r.improvement)} better), RMSE ${fixed(r.rmse, 3)} vs ${fixed(r.baseline_rmse, 3)}; ${r.n_train} training tickets, ${r.n_test} test tickets`
 	);
+}
+
+function printTriage(r: TriageEvaluation & { version: string }, out: Output) {
+	out.info(
+		`Triage topic classifier ${r.version}: held-out accuracy ${pct(r.accuracy)} vs ${pct(r.baseline_accuracy)} for the taxonomy's keywords alone, on the newest ${r.test.toLocaleString('en-US')} tagged tickets (trained on ${r.train.toLocaleString('en-US')}); triage uses the ${r.chosen === 'classifier' ? 'classifier' : 'keywords (the classifier is not better)'}`
+	);
+	for (const t of r.topics)
+		out.info(
+			`  ${t.topic.padEnd(16)} ${String(t.n).padStart(6)} tickets   classifier ${pct(t.classifier).padStart(7)}   keywords ${pct(t.taxonomy).padStart(7)}`
+		);
 }
 
 function printChurn(r: ChurnEvaluation & { version: string }, out: Output) {

@@ -113,6 +113,8 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 		expect: { nobody: 400, leader: 400, analyst: 400, csm: 400, otherCsm: 400, revoked: 400 }
 	},
 	{ route: '/alerts', method: 'GET', url: '/alerts?state=all', expect: PAGE },
+	{ route: '/triage', method: 'GET', url: '/triage', expect: PAGE },
+	{ route: '/api/triage', method: 'GET', url: '/api/triage?ticket=T1', expect: API },
 	{ route: '/alerts/[id]', method: 'GET', url: '/alerts/999', expect: { ...PAGE, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' } },
 	{ route: '/metrics', method: 'GET', url: '/metrics?plan=pro', expect: PAGE },
 	{ route: '/metrics/lists/[id]', method: 'GET', url: '/metrics/lists/stale_articles', expect: PAGE },
@@ -292,6 +294,8 @@ describe('access over HTTP', () => {
 			['/accounts', ['q', 'band', 'csm'], ['page']],
 			['/alerts', ['state', 'rule', 'sla', 'csm', 'mine'], []],
 			['/api/alerts', ['state', 'rule', 'account', 'csm', 'assignee', 'sla', 'mine'], ['limit']],
+			['/triage', ['ticket'], []],
+			['/api/triage', ['ticket'], []],
 			['/rejected', [], ['load', 'page']],
 			['/audit', ['actor', 'action', 'from'], ['page']],
 			['/api/accounts', ['q', 'plan'], ['limit', 'offset']],

@@ -4,6 +4,7 @@ export const NAV = [
 	{ path: '/metrics', label: 'Metrics' },
 	{ path: '/accounts', label: 'At-risk accounts' },
 	{ path: '/alerts', label: 'Alerts' },
+	{ path: '/triage', label: 'Triage' },
 	{ path: '/models', label: 'Models' },
 	{ path: '/rejected', label: 'Rejected rows' },
 	{ path: '/load', label: 'Load' },

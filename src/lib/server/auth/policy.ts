@@ -56,6 +56,7 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	// Everyone sees the alerts; who may act on which is the alert's own rule (`alerts/actions.ts`: a CSM their book).
 	'/alerts': { GET: 'everyone', POST: 'everyone' },
 	'/alerts/[id]': { GET: 'everyone', POST: 'everyone' },
+	'/triage': { GET: 'everyone' },
 	'/api/accounts': { GET: ownBookExport },
 	'/api/alerts': { GET: 'everyone' },
 	'/api/alerts/[id]': { GET: 'everyone', POST: 'everyone' },
@@ -70,6 +71,7 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/api/reads': { POST: 'cli' },
 	'/api/rejected': { GET: EXPLORERS },
 	'/api/status': { GET: 'everyone' },
+	'/api/triage': { GET: 'everyone' },
 	'/api/uploads': { POST: LEADER },
 	'/api/uploads/[batch]': { POST: LEADER },
 	'/api/uploads/[batch]/[name]': { PUT: LEADER }

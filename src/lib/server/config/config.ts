@@ -337,6 +337,37 @@ export const configSchema = z
 		sla: slaSchema,
 		notify: notifySchema,
 		/**
+		 * Ticket triage: the queue a new ticket is suggested for, by the first routing rule whose conditions it
+		 * meets (its topic, its account's plan and risk band; a rule without conditions catches the rest).
+		 */
+		triage: z
+			.object({
+				routing: z
+					.array(
+						z
+							.object({
+								topic: z.string().min(1).optional(),
+								plan: z.string().min(1).optional(),
+								risk: z.enum(['high', 'medium', 'low']).optional(),
+								queue: z.string().min(1)
+							})
+							.strict()
+					)
+					.min(1)
+					.default([
+						{ risk: 'high', plan: 'enterprise', queue: 'Enterprise escalations' },
+						{ topic: 'Billing', queue: 'Billing' },
+						{ topic: 'SSO', queue: 'Identity & access' },
+						{ topic: 'Permissions', queue: 'Identity & access' },
+						{ risk: 'high', queue: 'At-risk accounts' },
+						{ queue: 'Support' }
+					]),
+				/** Tickets created this many days before the end of the data are "new" on the Triage page. */
+				recentDays: positive.default(7)
+			})
+			.strict()
+			.prefault({}),
+		/**
 		 * Next best steps: for a milestone (by name), a page (a confusion hot spot) or an alert rule, the KB
 		 * article or self-service automation that helps, shown on alerts and in messages.
 		 */

@@ -45,7 +45,10 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
 			})
 			.strict()
 	}),
-	z.object({ kind: z.literal('train'), params: z.object({ model: z.enum(['churn', 'csat', 'ces']), asOf: day.optional() }).strict() }),
+	z.object({
+		kind: z.literal('train'),
+		params: z.object({ model: z.enum(['churn', 'csat', 'ces', 'triage']), asOf: day.optional() }).strict()
+	}),
 	z.object({ kind: z.literal('score'), params: z.object({ asOf: day.optional() }).strict() }),
 	z.object({ kind: z.literal('derive'), params: z.object({ rebuild: z.boolean().optional() }).strict() }),
 	z.object({
@@ -103,11 +106,16 @@ const load: Work<'load'> = async (db, params, progress) => {
 	return { doc, failure };
 };
 
-/** `adoption train --model churn|csat|ces`: trains, evaluates on held-out data, saves the model. */
+/** `adoption train --model churn|csat|ces|triage`: trains, evaluates on held-out data, saves the model. */
 const train: Work<'train'> = async (db, params, progress) => {
 	const config = loadConfig();
 	if (params.model === 'churn') {
 		return { doc: await trainChurn(db, config, { asOf: params.asOf, onProgress: (message) => progress({ message }) }) };
+	}
+	if (params.model === 'triage') {
+		const { trainTriage } = await import('../models/triage/train.js');
+		const r = await trainTriage(db, config);
+		return { doc: { target: 'triage', version: r.version, ...r.evaluation } };
 	}
 	const { trainSatisfaction } = await import('../models/satisfaction/train.js');
 	const r = await trainSatisfaction(db, params.model, { asOf: params.asOf });

@@ -1,12 +1,13 @@
 /**
  * The reading work the CLI shares with the server: `adoption metrics` (a report or a list), `adoption
- * cohorts` and `adoption alerts list`. Each makes the document the command prints with `--json`. The CLI runs it on the file when no
+ * cohorts`, `adoption alerts list` and `adoption triage`. Each makes the document the command prints with `--json`. The CLI runs it on the file when no
  * server holds it, else asks the server to run it (`POST /api/reads`, see `channel.ts`): reads need no
  * queue, but the file is the server's, so the same code runs there and the output is the same.
  */
 import { z } from 'zod';
 import type { Memo } from '../cache/reads.js';
 import { loadConfig, type Config } from '../config/config.js';
+import { triageTickets, type TicketTriage } from '../triage/triage.js';
 import { ALERT_STATES, AlertsRepository, type AlertState } from '../db/repositories/alerts.repository.js';
 import type { Database } from '../db/connection.js';
 import { cohortMatrix, ttfvDistribution } from '../metrics/cohorts.js';
@@ -44,7 +45,8 @@ export const readRequestSchema = z.discriminatedUnion('kind', [
 		kind: z.literal('cohorts'),
 		params: z.object({ filters: filtersSchema, view: z.enum(COHORT_VIEWS), weeks: z.number().int().min(1).max(104) }).strict()
 	}),
-	z.object({ kind: z.literal('alerts'), params: z.object({ state: z.enum(ALERT_STATES).optional() }).strict() })
+	z.object({ kind: z.literal('alerts'), params: z.object({ state: z.enum(ALERT_STATES).optional() }).strict() }),
+	z.object({ kind: z.literal('triage'), params: z.object({ tickets: z.array(z.string().min(1)).max(1000).optional() }).strict() })
 ]);
 export type ReadRequest = z.infer<typeof readRequestSchema>;
 
@@ -61,6 +63,7 @@ export interface ReadDocs {
 	list: Awaited<ReturnType<typeof runList>>;
 	cohorts: Awaited<ReturnType<typeof cohortsDoc>>;
 	alerts: Awaited<ReturnType<typeof alertsDoc>>;
+	triage: { tickets: TicketTriage[] };
 }
 
 /**
@@ -83,6 +86,7 @@ export async function runRead<R extends ReadRequest>(db: Database, request: R, m
 		doc = await computeMetrics(db.kysely, config, filters, ids, trend ? { trend } : by ? { by } : undefined, undefined, memo);
 	} else if (r.kind === 'list') doc = await runList(listById(r.params.list)!, await metricContext(db.kysely, config, r.params.filters));
 	else if (r.kind === 'cohorts') doc = await cohortsDoc(db, config, r.params.view, r.params.weeks, r.params.filters);
-	else doc = await alertsDoc(db, config, r.params.state);
+	else if (r.kind === 'alerts') doc = await alertsDoc(db, config, r.params.state);
+	else doc = { tickets: await triageTickets(db, config, r.params.tickets, r.params.tickets?.length ?? 100) };
 	return doc as ReadDocs[R['kind']];
 }
