@@ -15,7 +15,8 @@
  * The worker (`worker.ts`) delivers what is `pending` and due.
  */
 import { sql, type Transaction } from 'kysely';
-import { nextStepFor } from '../alerts/next-step.js';
+import { learnedSteps, nextStepFor } from '../alerts/next-step.js';
+import { freshDerived } from '../derive/derived.js';
 import { RULES } from '../alerts/rules/index.js';
 import type { RuleId } from '../alerts/rule.js';
 import { calendarFor, nextWorkingTime } from '../alerts/sla.js';
@@ -138,6 +139,10 @@ export async function enqueue(
 		if (r.account_id) perAccount.set(`${r.recipient}|${r.account_id}`, r.n);
 	}
 	const base = baseUrl(config);
+	// What the data says helped others reach a milestone, for the nudges about milestones not reached.
+	const learned = [...alerts.values()].some((a) => a.rule === 'onboarding_stall' || a.rule === 'first_value_miss')
+		? await learnedSteps(trx, config, await freshDerived(trx, config))
+		: undefined;
 	const values: Schema['outbox'][] = [];
 	const seen = new Set<string>();
 	for (const n of notices) {
@@ -153,7 +158,7 @@ export async function enqueue(
 			topic: a.topic,
 			account: a.account_id ? { name: a.name, csm: a.csm, plan: a.plan, arr: a.arr } : null,
 			summary: evidence.summary,
-			next_step: nextStepFor(config, a.rule, evidence),
+			next_step: nextStepFor(config, a.rule, evidence, learned),
 			due_at: a.due_at
 		};
 		for (const audience of audiences(config, a.rule, n.event)) {

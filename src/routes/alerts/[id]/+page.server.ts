@@ -1,6 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { mayAct, OUTCOMES } from '$lib/server/alerts/actions.js';
 import { RULES } from '$lib/server/alerts/rules/index.js';
+import { learnedSteps, nextStepFor } from '$lib/server/alerts/next-step.js';
+import { freshDerived } from '$lib/server/derive/derived.js';
 import type { RuleId } from '$lib/server/alerts/rule.js';
 import { loadConfig } from '$lib/server/config/config.js';
 import { AlertsRepository } from '$lib/server/db/repositories/alerts.repository.js';
@@ -23,11 +25,14 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			? []
 			: await db.kysely.selectFrom('people').select(['email', 'name', 'role']).where('active', '=', true).orderBy('email').execute();
 		const rule = RULES[alert.rule as RuleId];
+		const milestoneRule = alert.rule === 'onboarding_stall' || alert.rule === 'first_value_miss';
+		const learned = milestoneRule ? await learnedSteps(db.kysely, config, await freshDerived(db.kysely, config)) : undefined;
 		return {
 			now,
 			alert,
 			events: await repo.events(id),
 			rule: rule ? { label: rule.label, description: rule.describe(config.alerts.rules[rule.id] as never, config) } : null,
+			next: nextStepFor(config, alert.rule, alert.evidence, learned),
 			refusal,
 			people,
 			outcomes: OUTCOMES
