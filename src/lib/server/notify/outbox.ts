@@ -48,6 +48,12 @@ export function baseUrl(config: Config): string {
 	return (config.notify.baseUrl ?? process.env.ORIGIN ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 }
 
+/**
+ * The address messages are written with, replaced by {@link baseUrl} when they are sent: a message written
+ * by the CLI (which does not know where the server listens) links to wherever the delivering server is.
+ */
+export const LINK_BASE = 'https://adoption.invalid';
+
 /** Whether any channel is configured (without one, nothing is written to the outbox). */
 export const notifying = (config: Config) => config.notify.webhook !== undefined || config.notify.email !== undefined;
 
@@ -138,7 +144,7 @@ export async function enqueue(
 		perRecipient.set(r.recipient, (perRecipient.get(r.recipient) ?? 0) + r.n);
 		if (r.account_id) perAccount.set(`${r.recipient}|${r.account_id}`, r.n);
 	}
-	const base = baseUrl(config);
+	const base = LINK_BASE;
 	// What the data says helped others reach a milestone, for the nudges about milestones not reached.
 	const learned = [...alerts.values()].some((a) => a.rule === 'onboarding_stall' || a.rule === 'first_value_miss')
 		? await learnedSteps(trx, config, await freshDerived(trx, config))
@@ -166,7 +172,10 @@ export async function enqueue(
 				const idempotency = `alert:${a.alert_id}:${n.event}:${r.channel}:${r.address}`;
 				if (seen.has(idempotency)) continue;
 				seen.add(idempotency);
-				const zone = r.person ? calendarFor(config.sla, r.person.csm, r.person.email).calendar.timeZone : config.reporting.timeZone;
+				// A person reads times in their calendar's zone; a channel in the zone of the calendar the alert's clock runs on.
+				const zone = r.person
+					? calendarFor(config.sla, r.person.csm, r.person.email).calendar.timeZone
+					: (config.sla.calendars[a.calendar] ?? config.sla.calendars[config.sla.defaultCalendar]).timeZone;
 				const optout = optoutUrl(base, key, { recipient: r.address, channel: r.channel, rule: a.rule });
 				const composed = compose(message, n.event, { name: r.person?.name ?? null, zone }, `${base}/alerts/${a.alert_id}`, optout);
 				let state = 'pending';
@@ -251,7 +260,7 @@ export async function digestHeld(trx: Transaction<Schema>, config: Config, now: 
 		GROUP BY ALL`.execute(trx);
 	if (!rows.length) return 0;
 	const key = await optoutKey(trx);
-	const base = baseUrl(config);
+	const base = LINK_BASE;
 	const people = await trx.selectFrom('people').select(['email', 'name', 'csm']).execute();
 	for (const r of rows) {
 		const person = people.find((p) => p.email === r.recipient);

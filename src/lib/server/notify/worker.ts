@@ -15,7 +15,7 @@ import type { Schema } from '../db/schema.js';
 import { sendEmail } from './channels/smtp.js';
 import { sendWebhook } from './channels/webhook.js';
 import type { Delivery, OutgoingMessage } from './channels/delivery.js';
-import { digestHeld } from './outbox.js';
+import { baseUrl, digestHeld, LINK_BASE } from './outbox.js';
 
 const LEASE_MS = 120_000;
 const BATCH = 50;
@@ -36,13 +36,16 @@ export interface WorkerRun {
 
 /** Delivers one message on its channel. */
 async function deliver(config: Config, m: Schema['outbox']): Promise<Delivery> {
+	const base = baseUrl(config);
+	const linked = (s: string) => s.replaceAll(LINK_BASE, base);
+	const payload = linked(m.payload);
 	const out: OutgoingMessage = {
 		idempotency_key: m.idempotency_key,
 		recipient: m.recipient,
 		subject: m.subject,
-		body: m.body,
-		payload: m.payload,
-		optout: m.channel === 'email' ? ((JSON.parse(m.payload) as { optout?: string }).optout ?? null) : null
+		body: linked(m.body),
+		payload,
+		optout: m.channel === 'email' ? ((JSON.parse(payload) as { optout?: string }).optout ?? null) : null
 	};
 	if (m.channel === 'webhook') {
 		if (!config.notify.webhook) return { ok: false, permanent: false, error: 'no webhook is configured (notify.webhook)' };
