@@ -115,7 +115,7 @@ describe('evaluating', () => {
 		);
 		expect(rows[1]).toEqual({ account_id: 'H3', due_at: '2026-06-01T13:00:00.000Z', sla_factor: 0.5 });
 		expect(await db.query(`SELECT kind, text FROM alert_events WHERE kind = 'due_changed'`)).toEqual([
-			{ kind: 'due_changed', text: 'Due 2026-06-01T13:00:00.000Z (was 2026-06-01T14:00:00.000Z): tightened ×0.5: health 30 is below 40.' }
+			{ kind: 'due_changed', text: 'Due 2026-06-01 13:00 UTC (was 2026-06-01 14:00 UTC): tightened ×0.5: health 30 is below 40.' }
 		]);
 	});
 

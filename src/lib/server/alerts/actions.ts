@@ -223,7 +223,7 @@ async function changeFor(
 			return {
 				set: { state: 'snoozed', snoozed_until: until, pauses: JSON.stringify(pauses), ...redue(config, row, pauses) },
 				event: 'snoozed',
-				text: `Snoozed until ${until}.`
+				text: `Snoozed until ${until.slice(0, 16).replace('T', ' ')} UTC.`
 			};
 		}
 		case 'resolve':

@@ -70,7 +70,7 @@ export async function tickAlerts(db: Database, config: Config, now = new Date().
 				happened_at: a.due_at,
 				kind: 'breached',
 				actor: null,
-				text: `Not answered by ${a.due_at}: the SLA is breached.`,
+				text: `Not answered by ${a.due_at.slice(0, 16).replace('T', ' ')} UTC: the SLA is breached.`,
 				detail: null
 			})),
 			...soon.map((a) => ({
@@ -78,7 +78,7 @@ export async function tickAlerts(db: Database, config: Config, now = new Date().
 				happened_at: now,
 				kind: 'due_soon',
 				actor: null,
-				text: `Due at ${a.due_at}.`,
+				text: `Due at ${a.due_at.slice(0, 16).replace('T', ' ')} UTC.`,
 				detail: null
 			}))
 		];

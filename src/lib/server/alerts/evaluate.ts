@@ -370,7 +370,7 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 				happened_at: asOf,
 				kind: 'due_changed',
 				actor: null,
-				text: `Due ${due.due_at} (was ${a.due_at}): ${why}.`,
+				text: `Due ${utc(due.due_at)} (was ${utc(a.due_at)}): ${why}.`,
 				detail: JSON.stringify({ from: a.due_at, to: due.due_at })
 			})
 			.execute();
@@ -429,6 +429,9 @@ function newCondition(a: OpenAlert): Condition {
 		suppressed: false
 	};
 }
+
+/** An instant as a reader wants it in a history line: `2026-12-02 13:24 UTC`. */
+const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** How many alerts are not resolved. */
 export async function countOpen(db: Kysely<Schema>): Promise<number> {
