@@ -28,11 +28,12 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	return readDatabase(async (db) => {
 		const repo = new AlertsRepository(db.kysely, now, config.sla.dueSoonHours);
 		const leader = locals.principal?.role === 'leader';
-		const [list, sla, perRule, notify] = await Promise.all([
+		const [list, sla, perRule, notify, evaluations] = await Promise.all([
 			'key' in parsed ? null : repo.list(parsed.filters, LIMIT),
 			repo.slaByCsm(),
 			repo.unresolvedByRule(),
-			notifyReport(db.kysely)
+			notifyReport(db.kysely),
+			repo.evaluations(8)
 		]);
 		return {
 			now,
@@ -41,6 +42,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			total: list?.total ?? 0,
 			alerts: (list?.alerts ?? []).map((a) => ({ ...a, can_act: locals.principal !== null && mayAct(locals.principal, a) === null })),
 			sla,
+			evaluations,
 			person: locals.principal?.kind === 'person',
 			// Everyone sees the opt-out rates; the outbox's states and dead messages are a leader's to fix.
 			notify: {

@@ -146,6 +146,42 @@ export class AlertsRepository {
 		return new Map(rows.map(({ account_id, ...r }) => [account_id, r]));
 	}
 
+	/** The latest evaluations (every rule's run in each), newest first: what matched, opened, resolved, waited and was held back. */
+	async evaluations(
+		limit = 10
+	): Promise<
+		{
+			ran_at: string;
+			as_of: string;
+			clock: string;
+			trigger: string;
+			rules: Record<string, { matched: number; opened: number; resolved: number; waiting: number; suppressed: number; ms: number }>;
+		}[]
+	> {
+		const rows = await this.db
+			.selectFrom('alert_evaluations')
+			.select(['ran_at', 'as_of', 'clock', 'trigger', 'rule', 'matched', 'opened', 'resolved', 'waiting', 'suppressed', 'ms'])
+			.where('ran_at', 'in', (eb) => eb.selectFrom('alert_evaluations').select('ran_at').distinct().orderBy('ran_at', 'desc').limit(limit))
+			.orderBy('ran_at', 'desc')
+			.execute();
+		const out = new Map<
+			string,
+			{
+				ran_at: string;
+				as_of: string;
+				clock: string;
+				trigger: string;
+				rules: Record<string, { matched: number; opened: number; resolved: number; waiting: number; suppressed: number; ms: number }>;
+			}
+		>();
+		for (const { ran_at, as_of, clock, trigger, rule, ...r } of rows) {
+			const e = out.get(ran_at) ?? { ran_at, as_of, clock, trigger, rules: {} };
+			e.rules[rule] = r;
+			out.set(ran_at, e);
+		}
+		return [...out.values()];
+	}
+
 	/** Unresolved alerts per rule. */
 	async unresolvedByRule(): Promise<Map<string, number>> {
 		const rows = await this.db
