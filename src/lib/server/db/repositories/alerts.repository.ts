@@ -147,9 +147,7 @@ export class AlertsRepository {
 	}
 
 	/** The latest evaluations (every rule's run in each), newest first: what matched, opened, resolved, waited and was held back. */
-	async evaluations(
-		limit = 10
-	): Promise<
+	async evaluations(limit = 10): Promise<
 		{
 			ran_at: string;
 			as_of: string;
