@@ -254,4 +254,27 @@ describe('the outbox and its worker', () => {
 		expect([1, 2, 3, 10].map((a) => backoffMs(a, n, () => 1))).toEqual([30_000, 60_000, 120_000, 3_600_000]);
 		expect([1, 2, 3].map((a) => backoffMs(a, n, () => 0))).toEqual([15_000, 30_000, 60_000]);
 	});
+
+	it("nudges the customer's admin with the next step when it has a link, and nothing of the alert's internals", async () => {
+		await db.query(`INSERT INTO users (user_id, account_id, email, role, created_at) VALUES
+			('o1a', 'O1', 'dev@o1.example', 'member', '2026-05-20'), ('o1b', 'O1', 'boss@o1.example', 'admin', '2026-05-21')`);
+		const c = cfg({ webhook: undefined });
+		await evaluateAlerts(db, c, { asOf: AS_OF });
+		// Without a link for the step, no nudge: the manager hears of the stall, the customer does not.
+		expect(await db.query(`SELECT count(*) AS n FROM outbox WHERE event = 'nudge'`)).toEqual([{ n: 0 }]);
+		const linked = parseConfig({
+			milestones: base.milestones,
+			nextSteps: [{ milestone: 'Team invited', title: 'Invite your team in two minutes', url: 'https://help.example.com/invite' }],
+			notify: { email: { host: '127.0.0.1', port: smtpPort, from: 'alerts@example.com' }, quietHours: false }
+		});
+		await db.query(`DELETE FROM alerts; DELETE FROM alert_conditions; DELETE FROM outbox`);
+		await evaluateAlerts(db, linked, { asOf: AS_OF });
+		expect(await db.query(`SELECT recipient, subject FROM outbox WHERE event = 'nudge'`)).toEqual([
+			{ recipient: 'boss@o1.example', subject: 'A next step: Invite your team in two minutes' }
+		]);
+		await deliverDue(db, linked);
+		const nudge = mails.find((m) => m.to[0] === 'boss@o1.example')!.data;
+		expect(nudge).toContain('https://help.example.com/invite');
+		expect(nudge).not.toMatch(/ARR|risk|CSM|Onboarding stalled/);
+	});
 });

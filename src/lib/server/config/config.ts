@@ -56,8 +56,11 @@ const timeZone = z.string().refine(validTimeZone, 'must be an IANA time zone suc
  * row before the alert resolves itself, so a value hovering at a threshold does not flap.
  */
 type Severity = 'low' | 'medium' | 'high';
-/** Who a rule's alerts are told to: the account's CSM, the managers (leaders), the product channel. */
-export const AUDIENCES = ['csm', 'manager', 'product'] as const;
+/**
+ * Who a rule's alerts are told to: the account's CSM, the managers (leaders), the product channel, or the
+ * customer (a nudge to the account's admin, sent only when the config's `nextSteps` give the step a link).
+ */
+export const AUDIENCES = ['csm', 'manager', 'product', 'customer'] as const;
 type Audience = (typeof AUDIENCES)[number];
 const rule = <T extends z.ZodRawShape>(severity: Severity, respondWithinHours: number, notify: Audience[], extra: T) =>
 	z
@@ -87,7 +90,7 @@ const alertsSchema = z
 					riskPercentileAbove: z.number().min(0).max(1).default(0.9)
 				}),
 				/** A milestone with `dueDays` not reached `overdueHours` after it was due, for accounts at most `maxAgeDays` old. */
-				onboarding_stall: rule('medium', 8, ['manager'], { overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }),
+				onboarding_stall: rule('medium', 8, ['customer', 'manager'], { overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }),
 				/** At least `accounts` distinct accounts opening tickets on one topic within `withinDays`. */
 				product_gap: rule('high', 0, ['product'], { accounts: z.number().int().min(2).default(3), withinDays: positive.default(7) }),
 				/** A live account past the first-value window (`windows.firstValueDays`), at most `maxAgeDays` old, without first value. */

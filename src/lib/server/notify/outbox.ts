@@ -6,7 +6,8 @@
  * - who: the rule's audiences (`alerts.rules.*.notify`): `csm` is the alert's assignee, else the account's
  *   CSM if they sign in here, else the managers; `manager` is `notify.managers`, else every active leader;
  *   `product` is the webhook channel. Email goes to people; a kind of recipient with no channel configured
- *   falls back to the other channel;
+ *   falls back to the other channel; `customer` is a nudge by email to the account's admin, only when the
+ *   next step has a link (see {@link nudges});
  * - opted out: kept as `skipped`, so the record shows it was not sent and why;
  * - frequency caps: past `caps.perAccountPerDay` messages about one account to one recipient, or
  *   `caps.perRecipientPerDay` to one recipient, in the last 24 hours, a message is `held` for the
@@ -15,7 +16,7 @@
  * The worker (`worker.ts`) delivers what is `pending` and due.
  */
 import { sql, type Transaction } from 'kysely';
-import { learnedSteps, nextStepFor } from '../alerts/next-step.js';
+import { learnedSteps, nextStepFor, type LearnedSteps } from '../alerts/next-step.js';
 import { freshDerived } from '../derive/derived.js';
 import { RULES } from '../alerts/rules/index.js';
 import type { RuleId } from '../alerts/rule.js';
@@ -23,7 +24,7 @@ import { calendarFor, nextWorkingTime } from '../alerts/sla.js';
 import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
 import { optedOut, optoutKey, optoutKeys, optoutUrl } from './optout.js';
-import { compose, composeDigest, type Composed, type MessageAlert, type NoticeEvent } from './templates.js';
+import { compose, composeDigest, composeNudge, type Composed, type MessageAlert, type NoticeEvent } from './templates.js';
 
 export type Channel = 'email' | 'webhook';
 /** The recipient of webhook messages: the one configured channel. */
@@ -34,6 +35,9 @@ export interface Notice {
 	alert_id: number;
 	event: NoticeEvent;
 }
+
+/** A customer's user who can get a nudge: the account's admin (else its first user) with an email. */
+type Customer = { email: string; name: string | null };
 
 interface Person {
 	email: string;
@@ -66,6 +70,7 @@ function recipientsFor(
 	audience: 'csm' | 'manager' | 'product',
 	alert: { assignee: string | null; csm: string | null }
 ): Recipient[] {
+	// Nudges to customers are made apart (see enqueue): this is the team's side.
 	const email = config.notify.email !== undefined;
 	const webhook = config.notify.webhook !== undefined;
 	const toPeople = (ps: Person[]): Recipient[] =>
@@ -98,7 +103,7 @@ function recipientsFor(
 }
 
 /** Which audiences hear of an event: the rule's on opening, the answerer when due soon, the managers on a breach. */
-function audiences(config: Config, rule: string, event: NoticeEvent): ('csm' | 'manager' | 'product')[] {
+function audiences(config: Config, rule: string, event: NoticeEvent): ('csm' | 'manager' | 'product' | 'customer')[] {
 	if (event === 'due_soon') return ['csm'];
 	if (event === 'breached') return ['manager'];
 	return config.alerts.rules[rule as RuleId]?.notify ?? ['manager'];
@@ -151,6 +156,8 @@ export async function enqueue(
 		: undefined;
 	const values: Schema['outbox'][] = [];
 	const seen = new Set<string>();
+	const customers = await nudges(trx, config, notices, alerts, learned, key, optouts, now);
+	for (const m of customers.values()) counts[m.state as keyof typeof counts]++;
 	for (const n of notices) {
 		const a = alerts.get(n.alert_id);
 		if (!a) continue;
@@ -168,6 +175,11 @@ export async function enqueue(
 			due_at: a.due_at
 		};
 		for (const audience of audiences(config, a.rule, n.event)) {
+			if (audience === 'customer') {
+				const nudge = customers.get(a.alert_id);
+				if (nudge) values.push(nudge);
+				continue;
+			}
 			for (const r of recipientsFor(config, people, audience, a)) {
 				const idempotency = `alert:${a.alert_id}:${n.event}:${r.channel}:${r.address}`;
 				if (seen.has(idempotency)) continue;
@@ -204,6 +216,59 @@ export async function enqueue(
 			.onConflict((oc) => oc.column('idempotency_key').doNothing())
 			.execute();
 	return counts;
+}
+
+/**
+ * Nudges to customers, by alert: for an opened alert whose rule tells the customer, an email to the
+ * account's admin (else its earliest user with an email) with the next step, when that step has a link
+ * (the config's `nextSteps`): a customer is never sent a message with nothing to do in it. Opt-outs hold;
+ * at most one nudge per account a day.
+ */
+async function nudges(
+	trx: Transaction<Schema>,
+	config: Config,
+	notices: Notice[],
+	alerts: Map<number, Row>,
+	learned: LearnedSteps | undefined,
+	key: string,
+	optouts: Set<string>,
+	now: string
+): Promise<Map<number, Schema['outbox']>> {
+	const out = new Map<number, Schema['outbox']>();
+	if (!config.notify.email) return out;
+	const wanted = notices
+		.filter((n) => n.event === 'opened')
+		.map((n) => alerts.get(n.alert_id))
+		.filter(
+			(a): a is Row =>
+				a !== undefined && a.account_id !== null && (config.alerts.rules[a.rule as RuleId]?.notify ?? []).includes('customer')
+		);
+	if (!wanted.length) return out;
+	const accounts = [...new Set(wanted.map((a) => a.account_id!))];
+	const { rows: users } = await sql<Customer & { account_id: string }>`
+		SELECT account_id, arg_min(email, (CASE WHEN lower(coalesce(role, '')) IN ('admin', 'owner') THEN 0 ELSE 1 END, created_at, user_id)) AS email, NULL AS name
+		FROM users WHERE account_id IN (${sql.join(accounts)}) AND email LIKE '%@%' GROUP BY account_id`.execute(trx);
+	const { rows: recent } = await sql<{ account_id: string }>`
+		SELECT DISTINCT account_id FROM outbox WHERE event = 'nudge' AND state IN ('pending', 'sending', 'sent')
+			AND created_at > CAST(${now} AS TIMESTAMPTZ)::TIMESTAMP - INTERVAL 24 HOUR`.execute(trx);
+	const nudged = new Set(recent.map((r) => r.account_id));
+	const byAccount = new Map(users.map((u) => [u.account_id, u]));
+	for (const a of wanted) {
+		const to = byAccount.get(a.account_id!);
+		const step = nextStepFor(config, a.rule, JSON.parse(a.evidence) as Record<string, unknown>, learned);
+		if (!to || step.url === null || nudged.has(a.account_id!)) continue;
+		nudged.add(a.account_id!);
+		const r: Recipient = { channel: 'email', address: to.email.toLowerCase(), person: null };
+		const optout = optoutUrl(LINK_BASE, key, { recipient: r.address, channel: 'email', rule: a.rule });
+		const c = composeNudge(a.name, { text: step.text, url: step.url }, to, optout);
+		const state = optedOut(optouts, r.address, 'email', a.rule) ? 'skipped' : 'pending';
+		const about = { alert_id: a.alert_id, rule: a.rule, account_id: a.account_id, event: 'nudge' };
+		out.set(
+			a.alert_id,
+			row(`nudge:${a.alert_id}:${r.address}`, r, c, optout, about, state, state === 'skipped' ? 'opted out' : null, now, now)
+		);
+	}
+	return out;
 }
 
 /** When a message may go: now, or (an email to a person, with quiet hours on) their next working time. */

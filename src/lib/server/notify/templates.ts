@@ -129,3 +129,27 @@ export function composeDigest(items: { subject: string; link: string }[], to: { 
 			)}</ul>${more.length ? `<p>${esc(more[0])}</p>` : ''}<p style="color:#666;font-size:12px"><a href="${esc(optout)}">Stop these messages</a></p></body></html>`
 	};
 }
+
+/**
+ * A nudge to the customer: only the step and its link, in plain words; nothing of the alert's internals
+ * (risk, ARR, who their CSM is, the rule).
+ */
+export function composeNudge(
+	account: string | null,
+	step: { text: string; url: string },
+	to: { name: string | null },
+	optout: string
+): Composed {
+	const subject = `A next step${account ? ` for ${account}` : ''}: ${step.text}`;
+	const hello = to.name ? `Hi ${to.name.split(' ')[0]},` : 'Hi,';
+	const line = 'Teams like yours get the most out of the product once this is done:';
+	const text = [hello, line, `${step.text}: ${step.url}`, '', `Stop these emails: ${optout}`].join('\n');
+	return {
+		subject,
+		text,
+		slack: { text: subject, blocks: [] },
+		html: `<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5"><p>${esc(hello)}</p><p>${esc(line)}</p>
+<p><a href="${esc(step.url)}">${esc(step.text)}</a></p>
+<p style="color: #666; font-size: 12px"><a href="${esc(optout)}">Stop these emails</a></p></body></html>`
+	};
+}
