@@ -15,6 +15,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
+import { insertJson, type BulkType } from '../db/bulk.js';
 import type { Schema } from '../db/schema.js';
 import { freshDerived } from '../derive/derived.js';
 import { resolveRange } from '../metrics/filters.js';
@@ -107,6 +108,47 @@ type OpenAlert = Pick<
 	| 'calendar'
 	| 'due_at'
 >;
+
+/** The columns bulk inserts write (see `db/bulk.ts`). */
+const ALERT_COLUMNS: Record<string, BulkType> = {
+	fingerprint: 'VARCHAR',
+	rule: 'VARCHAR',
+	account_id: 'VARCHAR',
+	topic: 'VARCHAR',
+	severity: 'VARCHAR',
+	evidence: 'VARCHAR',
+	state: 'VARCHAR',
+	created_at: 'TIMESTAMP',
+	respond_hours: 'DOUBLE',
+	sla_factor: 'DOUBLE',
+	sla_reasons: 'VARCHAR',
+	calendar: 'VARCHAR',
+	due_at: 'TIMESTAMP',
+	pauses: 'VARCHAR',
+	assignee: 'VARCHAR',
+	version: 'INTEGER',
+	updated_at: 'TIMESTAMP'
+};
+export const EVENT_COLUMNS: Record<string, BulkType> = {
+	alert_id: 'BIGINT',
+	happened_at: 'TIMESTAMP',
+	kind: 'VARCHAR',
+	actor: 'VARCHAR',
+	text: 'VARCHAR',
+	detail: 'VARCHAR'
+};
+const CONDITION_COLUMNS: Record<string, BulkType> = {
+	fingerprint: 'VARCHAR',
+	rule: 'VARCHAR',
+	account_id: 'VARCHAR',
+	topic: 'VARCHAR',
+	held_from: 'INTEGER',
+	cleared_from: 'INTEGER',
+	since: 'TIMESTAMP',
+	value: 'DOUBLE',
+	evidence: 'VARCHAR',
+	suppressed: 'BOOLEAN'
+};
 
 const fingerprint = (rule: RuleId, f: { account_id: string | null; topic: string | null }) => `${rule}:${subjectOf(f)}`;
 const conflict = (err: unknown) => /conflict/i.test((err as Error).message ?? '');
@@ -256,67 +298,66 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 	const inputs = accounts.length ? await slaInputs(trx, accounts, asOf) : new Map<string, SlaInputs>();
 	const inputsOf = (account: string | null) => (account === null ? null : (inputs.get(account) ?? null));
 
-	for (let i = 0; i < toOpen.length; i += 200) {
-		const chunk = toOpen.slice(i, i + 200);
-		const rows = chunk.map(({ rule, f }) => {
-			const s = config.alerts.rules[rule];
-			const due = dueFor(config.sla, asOf, s.respondWithinHours, inputsOf(f.account_id));
-			return {
-				alert_id: sql<number>`nextval('alert_id_seq')`,
-				fingerprint: fingerprint(rule, f),
-				rule,
-				account_id: f.account_id,
-				topic: f.topic,
-				severity: s.severity,
-				evidence: JSON.stringify(f.evidence),
-				state: 'open',
-				created_at: asOf,
-				respond_hours: s.respondWithinHours,
-				sla_factor: due.factor,
-				sla_reasons: JSON.stringify(due.reasons),
-				calendar: due.calendar,
-				due_at: due.due_at,
-				pauses: '[]',
-				assignee: inputsOf(f.account_id)?.person ?? null,
-				version: 1,
-				updated_at: asOf
-			};
+	const rows = toOpen.map(({ rule, f }) => {
+		const s = config.alerts.rules[rule];
+		const due = dueFor(config.sla, asOf, s.respondWithinHours, inputsOf(f.account_id));
+		return {
+			fingerprint: fingerprint(rule, f),
+			rule,
+			account_id: f.account_id,
+			topic: f.topic,
+			severity: s.severity,
+			evidence: JSON.stringify(f.evidence),
+			state: 'open',
+			created_at: asOf,
+			respond_hours: s.respondWithinHours,
+			sla_factor: due.factor,
+			sla_reasons: JSON.stringify(due.reasons),
+			calendar: due.calendar,
+			due_at: due.due_at,
+			pauses: '[]',
+			assignee: inputsOf(f.account_id)?.person ?? null,
+			version: 1,
+			updated_at: asOf,
+			summary: f.evidence.summary
+		};
+	});
+	const made = await insertJson<Pick<Schema['alerts'], 'alert_id' | 'fingerprint' | 'due_at'>>(trx, 'alerts', ALERT_COLUMNS, rows, {
+		sequence: { column: 'alert_id', name: 'alert_id_seq' },
+		returning: ['alert_id', 'fingerprint', 'due_at']
+	});
+	const opened = new Map(rows.map((r) => [r.fingerprint, r]));
+	await insertJson(
+		trx,
+		'alert_events',
+		EVENT_COLUMNS,
+		made.map((a) => ({
+			alert_id: a.alert_id,
+			happened_at: asOf,
+			kind: 'opened',
+			actor: null,
+			text: opened.get(a.fingerprint)!.summary,
+			detail: null
+		}))
+	);
+	// Their messages, in the same transaction: an alert is never without them, nor they without it.
+	await enqueue(
+		trx,
+		config,
+		made.map((a) => ({ alert_id: a.alert_id, event: 'opened' as const })),
+		new Date().toISOString()
+	);
+	for (const a of made.sort((x, y) => x.alert_id - y.alert_id)) {
+		const r = opened.get(a.fingerprint)!;
+		report.opened.push({
+			id: a.alert_id,
+			rule: r.rule,
+			account_id: r.account_id,
+			topic: r.topic,
+			severity: r.severity,
+			created_at: asOf,
+			due_at: a.due_at
 		});
-		const made = await trx
-			.insertInto('alerts')
-			.values(rows)
-			.returning(['alert_id', 'rule', 'account_id', 'topic', 'severity', 'created_at', 'due_at', 'evidence'])
-			.execute();
-		await trx
-			.insertInto('alert_events')
-			.values(
-				made.map((a) => ({
-					alert_id: a.alert_id,
-					happened_at: asOf,
-					kind: 'opened',
-					actor: null,
-					text: (JSON.parse(a.evidence) as { summary: string }).summary,
-					detail: null
-				}))
-			)
-			.execute();
-		// Their messages, in the same transaction: an alert is never without them, nor they without it.
-		await enqueue(
-			trx,
-			config,
-			made.map((a) => ({ alert_id: a.alert_id, event: 'opened' as const })),
-			new Date().toISOString()
-		);
-		for (const a of made)
-			report.opened.push({
-				id: a.alert_id,
-				rule: a.rule as RuleId,
-				account_id: a.account_id,
-				topic: a.topic,
-				severity: a.severity,
-				created_at: a.created_at,
-				due_at: a.due_at
-			});
 	}
 
 	for (const { alert, note } of toResolve) {
@@ -382,12 +423,7 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 			.deleteFrom('alert_conditions')
 			.where('fingerprint', 'in', gone.slice(i, i + 1000))
 			.execute();
-	const rows = [...write.values()];
-	for (let i = 0; i < rows.length; i += 500)
-		await trx
-			.insertInto('alert_conditions')
-			.values(rows.slice(i, i + 500))
-			.execute();
+	await insertJson(trx, 'alert_conditions', CONDITION_COLUMNS, [...write.values()]);
 	if (report.rules.length) {
 		await trx
 			.insertInto('alert_evaluations')

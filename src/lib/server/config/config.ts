@@ -90,7 +90,10 @@ const alertsSchema = z
 					riskPercentileAbove: z.number().min(0).max(1).default(0.9)
 				}),
 				/** A milestone with `dueDays` not reached `overdueHours` after it was due, for accounts at most `maxAgeDays` old. */
-				onboarding_stall: rule('medium', 8, ['customer', 'manager'], { overdueHours: z.number().min(0).default(24), maxAgeDays: positive.default(90) }),
+				onboarding_stall: rule('medium', 8, ['customer', 'manager'], {
+					overdueHours: z.number().min(0).default(24),
+					maxAgeDays: positive.default(90)
+				}),
 				/** At least `accounts` distinct accounts opening tickets on one topic within `withinDays`. */
 				product_gap: rule('high', 0, ['product'], { accounts: z.number().int().min(2).default(3), withinDays: positive.default(7) }),
 				/** A live account past the first-value window (`windows.firstValueDays`), at most `maxAgeDays` old, without first value. */

@@ -22,6 +22,7 @@ import { RULES } from '../alerts/rules/index.js';
 import type { RuleId } from '../alerts/rule.js';
 import { calendarFor, nextWorkingTime } from '../alerts/sla.js';
 import type { Config } from '../config/config.js';
+import { insertJson, type BulkType } from '../db/bulk.js';
 import type { Schema } from '../db/schema.js';
 import { optedOut, optoutKey, optoutKeys, optoutUrl } from './optout.js';
 import { compose, composeDigest, composeNudge, type Composed, type MessageAlert, type NoticeEvent } from './templates.js';
@@ -29,6 +30,31 @@ import { compose, composeDigest, composeNudge, type Composed, type MessageAlert,
 export type Channel = 'email' | 'webhook';
 /** The recipient of webhook messages: the one configured channel. */
 export const WEBHOOK = 'webhook';
+
+/** A message as it is written: the outbox row but its id, which the sequence gives. */
+type Message = Omit<Schema['outbox'], 'message_id'>;
+const SEQUENCE = { column: 'message_id', name: 'message_id_seq' };
+const OUTBOX_COLUMNS: Record<string, BulkType> = {
+	idempotency_key: 'VARCHAR',
+	alert_id: 'BIGINT',
+	rule: 'VARCHAR',
+	account_id: 'VARCHAR',
+	event: 'VARCHAR',
+	channel: 'VARCHAR',
+	recipient: 'VARCHAR',
+	subject: 'VARCHAR',
+	body: 'VARCHAR',
+	payload: 'VARCHAR',
+	state: 'VARCHAR',
+	reason: 'VARCHAR',
+	attempts: 'INTEGER',
+	next_attempt_at: 'TIMESTAMP',
+	lease_until: 'TIMESTAMP',
+	last_error: 'VARCHAR',
+	digest_id: 'BIGINT',
+	created_at: 'TIMESTAMP',
+	sent_at: 'TIMESTAMP'
+};
 
 /** An alert change someone should hear about. */
 export interface Notice {
@@ -154,7 +180,7 @@ export async function enqueue(
 	const learned = [...alerts.values()].some((a) => a.rule === 'onboarding_stall' || a.rule === 'first_value_miss')
 		? await learnedSteps(trx, config, await freshDerived(trx, config))
 		: undefined;
-	const values: Schema['outbox'][] = [];
+	const values: Message[] = [];
 	const seen = new Set<string>();
 	const customers = await nudges(trx, config, notices, alerts, learned, key, optouts, now);
 	for (const m of customers.values()) counts[m.state as keyof typeof counts]++;
@@ -209,12 +235,7 @@ export async function enqueue(
 			}
 		}
 	}
-	for (let i = 0; i < values.length; i += 200)
-		await trx
-			.insertInto('outbox')
-			.values(values.slice(i, i + 200))
-			.onConflict((oc) => oc.column('idempotency_key').doNothing())
-			.execute();
+	await insertJson(trx, 'outbox', OUTBOX_COLUMNS, values, { sequence: SEQUENCE, skipExisting: 'idempotency_key' });
 	return counts;
 }
 
@@ -233,8 +254,8 @@ async function nudges(
 	key: string,
 	optouts: Set<string>,
 	now: string
-): Promise<Map<number, Schema['outbox']>> {
-	const out = new Map<number, Schema['outbox']>();
+): Promise<Map<number, Message>> {
+	const out = new Map<number, Message>();
 	if (!config.notify.email) return out;
 	const wanted = notices
 		.filter((n) => n.event === 'opened')
@@ -288,9 +309,8 @@ function row(
 	reason: string | null,
 	at: string,
 	now: string
-): Schema['outbox'] {
+): Message {
 	return {
-		message_id: sql<number>`nextval('message_id_seq')` as unknown as number,
 		idempotency_key: idempotency,
 		...about,
 		channel: r.channel,
@@ -337,9 +357,11 @@ export async function digestHeld(trx: Transaction<Schema>, config: Config, now: 
 			address: r.recipient,
 			person: person ? { ...person, role: '', time_zone: 'UTC' } : null
 		};
-		const [made] = await trx
-			.insertInto('outbox')
-			.values(
+		const [made] = await insertJson<{ message_id: number }>(
+			trx,
+			'outbox',
+			OUTBOX_COLUMNS,
+			[
 				row(
 					`digest:${r.channel}:${r.recipient}:${r.ids[0]}`,
 					recipient,
@@ -351,10 +373,9 @@ export async function digestHeld(trx: Transaction<Schema>, config: Config, now: 
 					sendAt(config, recipient, now),
 					now
 				)
-			)
-			.onConflict((oc) => oc.column('idempotency_key').doNothing())
-			.returning('message_id')
-			.execute();
+			],
+			{ sequence: SEQUENCE, skipExisting: 'idempotency_key', returning: ['message_id'] }
+		);
 		if (made)
 			await trx.updateTable('outbox').set({ state: 'digested', digest_id: made.message_id }).where('message_id', 'in', r.ids).execute();
 	}
