@@ -3,6 +3,8 @@ import path from 'node:path';
 import { openDatabase } from '../lib/server/db/connection.js';
 import { loadConfig } from '../lib/server/config/config.js';
 import { scoreAccounts } from '../lib/server/models/churn/score.js';
+import type { EvaluationReport } from '../lib/server/alerts/evaluate.js';
+import { runJob } from '../lib/server/jobs/kinds.js';
 import { trainChurn } from '../lib/server/models/churn/train.js';
 import { hasModel } from '../lib/server/models/store.js';
 import { generateCommand } from './generate.js';
@@ -16,7 +18,7 @@ export const SAMPLE_DIR = 'data/sample';
 /**
  * `adoption demo`: on an empty machine, generate the default sample data set (when `data/sample` has
  * none), load it (when the database has no accounts yet), train the churn and CSAT/CES models (when
- * `models/` has none), score the accounts (when they have no scores), and serve the app.
+ * `models/` has none), score the accounts (when they have no scores) and evaluate the alert rules, and serve the app.
  */
 export async function demoCommand(opts: { db: string; port: string; host: string }, out: Output) {
 	const db = await openDatabase(opts.db);
@@ -66,6 +68,10 @@ async function trainAndScore(dbPath: string, out: Output) {
 		if (scored === 0) {
 			const r = await scoreAccounts(db, config);
 			out.info(`Scored ${r.scored.toLocaleString('en-US')} accounts: ${r.bands.high} at high risk.`);
+			// New scores, as after any scoring job: the alert rules look again.
+			const { doc } = await runJob(db, 'evaluate', { trigger: 'score' }, () => {});
+			const e = doc as EvaluationReport;
+			out.info(`Alerts: ${e.opened.length.toLocaleString('en-US')} opened, ${e.open.toLocaleString('en-US')} open (the Alerts page).`);
 		}
 	} finally {
 		db.close();
