@@ -10,7 +10,8 @@ import { startOutboxWorker } from '$lib/server/notify/worker.js';
 /**
  * The built server (`node build/index.js`, what `adoption serve` runs) owns its database from the start:
  * it takes the file's lock, writes the handoff file for the CLI, and marks jobs a killed predecessor left
- * running as failed, warms the first views (see `cache/warm.ts`) starts the alerts' timetable (`alerts/schedule.ts`) and the outbox worker (`notify/worker.ts`). Under `vite dev` nothing is claimed.
+ * running as failed, warms the first views (see `cache/warm.ts`), and starts the alerts' timetable
+ * (`alerts/schedule.ts`) and the outbox worker (`notify/worker.ts`). Under `vite dev` nothing is claimed.
  */
 export const init: ServerInit = async () => {
 	if (process.env.ADOPTION_OWN !== '1') return;

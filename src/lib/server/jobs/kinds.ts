@@ -53,7 +53,7 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('derive'), params: z.object({ rebuild: z.boolean().optional() }).strict() }),
 	z.object({
 		kind: z.literal('evaluate'),
-		params: z.object({ asOf: z.string().optional(), trigger: z.enum(['cli', 'schedule', 'load', 'score', 'start']).optional() }).strict()
+		params: z.object({ asOf: z.string().optional(), trigger: z.enum(['cli', 'schedule', 'load', 'score']).optional() }).strict()
 	})
 ]);
 export type JobRequest = z.infer<typeof jobRequestSchema>;
