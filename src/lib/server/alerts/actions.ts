@@ -97,7 +97,7 @@ export async function actOnAlert(
 	// had it rolled back, succeeds.
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await actOnce(db, config, id, action, principal, by, now);
+			return await actOnce({ db, config, id, action, principal, by, now });
 		} catch (err) {
 			if (err instanceof AlertActionError || !/conflict/i.test((err as Error).message) || attempt >= 20) throw err;
 			await new Promise((r) => setTimeout(r, 10 + 10 * attempt));
@@ -105,15 +105,16 @@ export async function actOnAlert(
 	}
 }
 
-async function actOnce(
-	db: Database,
-	config: Config,
-	id: number,
-	action: AlertAction,
-	principal: Principal,
-	by: Actor,
-	now: string
-): Promise<AlertView> {
+async function actOnce(req: {
+	db: Database;
+	config: Config;
+	id: number;
+	action: AlertAction;
+	principal: Principal;
+	by: Actor;
+	now: string;
+}): Promise<AlertView> {
+	const { db, config, id, action, principal, by, now } = req;
 	const repo = new AlertsRepository(db.kysely, now, config.sla.dueSoonHours);
 	const current = await repo.get(id);
 	if (!current) throw new AlertActionError(`There is no alert ${id}.`, 404);
