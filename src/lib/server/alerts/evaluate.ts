@@ -16,6 +16,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { insertJson, type BulkType } from '../db/bulk.js';
+import type { RuleCounts } from '../db/repositories/alerts.repository.js';
 import type { Schema } from '../db/schema.js';
 import { freshDerived } from '../derive/derived.js';
 import { resolveRange } from '../metrics/filters.js';
@@ -61,17 +62,7 @@ export interface ResolvedAlert {
 	topic: string | null;
 }
 /** One rule's part of an evaluation. */
-export interface RuleRun {
-	rule: RuleId;
-	matched: number;
-	opened: number;
-	resolved: number;
-	/** Subjects whose condition holds but not yet long enough (hysteresis). */
-	waiting: number;
-	/** Subjects whose condition holds but whose alert a person resolved while it held. */
-	suppressed: number;
-	ms: number;
-}
+export type RuleRun = { rule: RuleId } & RuleCounts;
 /** What `adoption alerts evaluate --json` prints (PRODUCT.md's shape, plus the as-of, the clock and each rule's run). */
 export interface EvaluationReport {
 	as_of: string;
@@ -441,8 +432,7 @@ async function apply(trx: Transaction<Schema>, ctx: RuleContext, found: Found[],
 					resolved: r.resolved,
 					waiting: r.waiting,
 					suppressed: r.suppressed,
-					ms: r.ms,
-					error: null
+					ms: r.ms
 				}))
 			)
 			.execute();

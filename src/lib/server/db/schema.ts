@@ -288,10 +288,11 @@ export interface AlertEvaluationsTable {
 	matched: number;
 	opened: number;
 	resolved: number;
+	/** Subjects whose condition holds but not yet long enough (hysteresis). */
 	waiting: number;
+	/** Subjects whose condition holds but whose alert a person resolved while it held. */
 	suppressed: number;
 	ms: number;
-	error: string | null;
 }
 
 /** A message of the durable outbox (see `notify/outbox.ts`). */

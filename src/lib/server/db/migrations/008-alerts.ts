@@ -38,6 +38,6 @@ export const migration008: Migration = {
 		`CREATE TABLE IF NOT EXISTS alert_evaluations (
 			evaluation_id BIGINT NOT NULL, rule VARCHAR NOT NULL, as_of TIMESTAMP NOT NULL, clock TIMESTAMP NOT NULL, ran_at TIMESTAMP NOT NULL,
 			trigger VARCHAR NOT NULL, settings VARCHAR NOT NULL, matched INTEGER NOT NULL, opened INTEGER NOT NULL, resolved INTEGER NOT NULL,
-			waiting INTEGER NOT NULL, suppressed INTEGER NOT NULL, ms DOUBLE NOT NULL, error VARCHAR)`
+			waiting INTEGER NOT NULL, suppressed INTEGER NOT NULL, ms DOUBLE NOT NULL)`
 	]
 };

@@ -44,6 +44,18 @@ export interface AlertView {
 	updated_at: string;
 }
 
+/** One rule's counts in one evaluation (see `alert_evaluations`). */
+export type RuleCounts = Pick<Schema['alert_evaluations'], 'matched' | 'opened' | 'resolved' | 'waiting' | 'suppressed' | 'ms'>;
+
+/** One evaluation: when it ran, what it judged, and each rule's counts. */
+export interface EvaluationRun {
+	ran_at: string;
+	as_of: string;
+	clock: string;
+	trigger: string;
+	rules: Record<string, RuleCounts>;
+}
+
 /** One entry of an alert's history. */
 export interface AlertEvent {
 	happened_at: string;
@@ -147,31 +159,14 @@ export class AlertsRepository {
 	}
 
 	/** The latest evaluations (every rule's run in each), newest first: what matched, opened, resolved, waited and was held back. */
-	async evaluations(limit = 10): Promise<
-		{
-			ran_at: string;
-			as_of: string;
-			clock: string;
-			trigger: string;
-			rules: Record<string, { matched: number; opened: number; resolved: number; waiting: number; suppressed: number; ms: number }>;
-		}[]
-	> {
+	async evaluations(limit = 10): Promise<EvaluationRun[]> {
 		const rows = await this.db
 			.selectFrom('alert_evaluations')
 			.select(['ran_at', 'as_of', 'clock', 'trigger', 'rule', 'matched', 'opened', 'resolved', 'waiting', 'suppressed', 'ms'])
 			.where('ran_at', 'in', (eb) => eb.selectFrom('alert_evaluations').select('ran_at').distinct().orderBy('ran_at', 'desc').limit(limit))
 			.orderBy('ran_at', 'desc')
 			.execute();
-		const out = new Map<
-			string,
-			{
-				ran_at: string;
-				as_of: string;
-				clock: string;
-				trigger: string;
-				rules: Record<string, { matched: number; opened: number; resolved: number; waiting: number; suppressed: number; ms: number }>;
-			}
-		>();
+		const out = new Map<string, EvaluationRun>();
 		for (const { ran_at, as_of, clock, trigger, rule, ...r } of rows) {
 			const e = out.get(ran_at) ?? { ran_at, as_of, clock, trigger, rules: {} };
 			e.rules[rule] = r;
