@@ -24,7 +24,8 @@ function routes(): Record<string, string[]> {
 				const methods = new Set(out[id] ?? []);
 				if (entry.name === '+page.svelte') methods.add('GET');
 				if (entry.name === '+page.server.ts' && /export const actions/.test(text)) methods.add('POST');
-				if (entry.name === '+server.ts') for (const m of text.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]);
+				if (entry.name === '+server.ts')
+					for (const m of text.matchAll(/export const (GET|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)) methods.add(m[1]);
 				if (methods.size) out[id] = [...methods].sort();
 			}
 		}

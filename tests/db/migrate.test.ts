@@ -24,9 +24,10 @@ describe('migrations', () => {
 			{ version: 6, name: 'jobs' },
 			{ version: 7, name: 'people' },
 			{ version: 8, name: 'alerts' },
-			{ version: 9, name: 'notify' }
+			{ version: 9, name: 'notify' },
+			{ version: 10, name: 'sources' }
 		]);
-		expect(LATEST_VERSION).toBe(9);
+		expect(LATEST_VERSION).toBe(10);
 		expect(await db.query('SELECT ticket_id, account_id, deleted, channel_raw FROM tickets')).toEqual([
 			{ ticket_id: 'T1', account_id: 'A1', deleted: false, channel_raw: null }
 		]);

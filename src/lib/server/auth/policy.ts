@@ -3,7 +3,9 @@
  * no page or endpoint checks roles on its own. A route missing here is refused (and a test fails), so a
  * new route cannot ship without a rule.
  *
- * Rules: `public` (anyone, signed in or not: the sign-in page); `everyone` (any signed-in person); a list
+ * Rules: `public` (anyone, signed in or not: the sign-in page); `writeKey` (the request carries a credential
+ * of its own, a Segment source's write key, that the endpoint checks: no session, no local-mode limit to this
+ * machine, no same-site check, since trackers post from customers' sites); `everyone` (any signed-in person); a list
  * of roles; `cli` (the local CLI only, by the handoff file's token); or a function of the principal and
  * the URL for what depends on the request (a CSM exports their own book only).
  */
@@ -15,7 +17,7 @@ export type Principal =
 	| { kind: 'cli'; role: 'leader' }
 	| { kind: 'person'; role: Role; person_id: number; email: string; name: string | null; csm: string | null; via: 'session' | 'token' };
 
-export type Rule = 'public' | 'everyone' | 'cli' | readonly Role[] | ((p: Principal, url: URL) => true | string);
+export type Rule = 'public' | 'writeKey' | 'everyone' | 'cli' | readonly Role[] | ((p: Principal, url: URL) => true | string);
 
 const LEADER: readonly Role[] = ['leader'];
 const EXPLORERS: readonly Role[] = ['leader', 'analyst'];
@@ -34,7 +36,7 @@ function noCsmExport(p: Principal, url: URL): true | string {
 	return true;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
 
 /** Route id (as SvelteKit names it) → method → rule. A page's form actions are its POST. */
 export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
@@ -74,7 +76,9 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/api/triage': { GET: 'everyone' },
 	'/api/uploads': { POST: LEADER },
 	'/api/uploads/[batch]': { POST: LEADER },
-	'/api/uploads/[batch]/[name]': { PUT: LEADER }
+	'/api/uploads/[batch]/[name]': { PUT: LEADER },
+	// Segment's tracking API; OPTIONS is a browser's CORS preflight.
+	'/v1/[call]': { POST: 'writeKey', OPTIONS: 'writeKey' }
 };
 
 /** A refusal: 401 (nobody is signed in) or 403 (this principal may not), with the message to show. */
@@ -83,13 +87,18 @@ export interface Denial {
 	message: string;
 }
 
+/** The rule of a request, or undefined when there is none. */
+export function ruleOf(routeId: string | null, method: string): Rule | undefined {
+	return routeId === null ? 'everyone' : POLICY[routeId]?.[(method === 'HEAD' ? 'GET' : method) as Method];
+}
+
 /**
  * Whether `principal` (null: nobody signed in) may make this request to route `routeId` (null: no such
  * route; SvelteKit answers 404 to those who may see the app). Returns the denial, or null to go on.
  */
 export function authorize(routeId: string | null, method: string, principal: Principal | null, url: URL): Denial | null {
-	const rule = routeId === null ? 'everyone' : POLICY[routeId]?.[(method === 'HEAD' ? 'GET' : method) as Method];
-	if (rule === 'public') return null;
+	const rule = ruleOf(routeId, method);
+	if (rule === 'public' || rule === 'writeKey') return null;
 	if (rule === undefined) return { status: 403, message: `${method} ${url.pathname} is not open to anyone.` };
 	if (principal === null) return { status: 401, message: 'Sign in first.' };
 	if (rule === 'everyone') return null;

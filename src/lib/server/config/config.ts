@@ -342,6 +342,34 @@ export const configSchema = z
 		alerts: alertsSchema,
 		sla: slaSchema,
 		notify: notifySchema,
+		/** Live sources (see `sources/`): how the tracking API's spool is loaded, and how Zendesk is synced. */
+		sources: z
+			.object({
+				segment: z
+					.object({
+						/** Spooled calls are loaded at most this often (one transaction each, with their facts)… */
+						flushEveryMs: z.number().int().min(100).max(60_000).default(1000),
+						/** …or as soon as this many calls wait. */
+						flushAtCalls: z.number().int().min(100).default(5000)
+					})
+					.strict()
+					.prefault({}),
+				zendesk: z
+					.object({
+						/** A Zendesk source is synced this often (a source's own `--every` wins). */
+						everyMinutes: z.number().min(1).default(10),
+						/** Requests a minute to Zendesk's incremental exports (Zendesk allows 10, more with the High Volume add-on). */
+						requestsPerMinute: z.number().min(1).max(1000).default(10),
+						/** A sync that cannot get a page for this long (429s, 5xx, a dropped network) stops and shows the error. */
+						giveUpAfterMinutes: z.number().min(0.01).default(15),
+						/** Records per page asked for (Zendesk's maximum is 1000). */
+						pageSize: z.number().int().min(1).max(1000).default(1000)
+					})
+					.strict()
+					.prefault({})
+			})
+			.strict()
+			.prefault({}),
 		/**
 		 * Ticket triage: the queue a new ticket is suggested for, by the first routing rule whose conditions it
 		 * meets (its topic, its account's plan and risk band; a rule without conditions catches the rest).

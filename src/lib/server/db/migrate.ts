@@ -8,6 +8,7 @@ import { migration006 } from './migrations/006-jobs.js';
 import { migration007 } from './migrations/007-people.js';
 import { migration008 } from './migrations/008-alerts.js';
 import { migration009 } from './migrations/009-notify.js';
+import { migration010 } from './migrations/010-sources.js';
 
 /**
  * One schema change. Its statements are frozen once released: later changes are new migrations.
@@ -30,7 +31,8 @@ export const MIGRATIONS: Migration[] = [
 	migration006,
 	migration007,
 	migration008,
-	migration009
+	migration009,
+	migration010
 ];
 
 /** The version a fully migrated database has. */

@@ -128,6 +128,8 @@ export interface LoadsTable {
 	outcome: 'ok' | 'failed';
 	message: string | null;
 	derived: string | null;
+	/** The live source the load came from; null for a file someone loaded. */
+	source_id: number | null;
 }
 
 export interface RejectedRowsTable {
@@ -332,6 +334,34 @@ export interface AppSecretsTable {
 	created_at: Ts;
 }
 
+export interface SourcesTable {
+	source_id: number;
+	kind: 'segment' | 'zendesk';
+	name: string;
+	state: 'active' | 'paused' | 'revoked';
+	key_hash: string | null;
+	key_hint: string | null;
+	settings: string;
+	secret: string | null;
+	spooled_through: Generated<number>;
+	received: Generated<number>;
+	last_received_at: Ts | null;
+	last_run_at: Ts | null;
+	last_success_at: Ts | null;
+	next_run_at: Ts | null;
+	last_error: string | null;
+	last_error_at: Ts | null;
+	created_at: Ts;
+	updated_at: Ts;
+}
+
+export interface SourceCursorsTable {
+	source_id: number;
+	stream: string;
+	cursor: string;
+	updated_at: Ts;
+}
+
 export interface Schema {
 	accounts: AccountsTable;
 	users: UsersTable;
@@ -359,4 +389,6 @@ export interface Schema {
 	outbox: OutboxTable;
 	notification_optouts: NotificationOptoutsTable;
 	app_secrets: AppSecretsTable;
+	sources: SourcesTable;
+	source_cursors: SourceCursorsTable;
 }

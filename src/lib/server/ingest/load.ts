@@ -60,6 +60,13 @@ export interface LoadOptions {
 	maxRejectsListed?: number;
 	/** The config the fact tables are built from: with it, each load updates the fresh ones for what it touched. */
 	config?: Config;
+	/** The live source the files came from (`loads.source_id`). */
+	sourceId?: number;
+	/**
+	 * Work that must commit with a file's rows or not at all (a sync's cursor, the spool's mark), run in the
+	 * load's transaction once its rows are in.
+	 */
+	beforeCommit?: (conn: DuckDBConnection, result: FileResult) => Promise<void>;
 }
 
 /** What a format's opener hands to the shared validate-and-merge path. */
@@ -168,8 +175,8 @@ async function loadOne(
 			// Before this load's row: the fact tables fresh up to the previous load are the ones kept current.
 			if (options.config) result.facts = await updateFacts(conn, db.kysely, options.config, id);
 			await conn.run(
-				`INSERT INTO loads (load_id, file, sha256, table_name, format, accepted, updated, skipped, rejected, started_at, finished_at, outcome, derived)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ, now(), 'ok', $11)`,
+				`INSERT INTO loads (load_id, file, sha256, table_name, format, accepted, updated, skipped, rejected, started_at, finished_at, outcome, derived, source_id)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ, now(), 'ok', $11, $12)`,
 				[
 					id,
 					file,
@@ -181,9 +188,11 @@ async function loadOne(
 					counts.skipped,
 					counts.rejected,
 					startedAt,
-					JSON.stringify(result.derived)
+					JSON.stringify(result.derived),
+					options.sourceId ?? null
 				]
 			);
+			await options.beforeCommit?.(conn, result);
 			await conn.run('COMMIT');
 		} catch (err) {
 			await conn.run('ROLLBACK');
@@ -202,9 +211,9 @@ async function loadOne(
 		const message = err instanceof FileError ? err.message : `${file}: ${duckMessage(err)}`;
 		result.error = message;
 		await conn.run(
-			`INSERT INTO loads (load_id, file, table_name, format, started_at, finished_at, outcome, message)
-			 VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, now(), 'failed', $6)`,
-			[id, file, result.table, result.format, startedAt, message]
+			`INSERT INTO loads (load_id, file, table_name, format, started_at, finished_at, outcome, message, source_id)
+			 VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, now(), 'failed', $6, $7)`,
+			[id, file, result.table, result.format, startedAt, message, options.sourceId ?? null]
 		);
 	} finally {
 		if (timer) clearInterval(timer);

@@ -78,6 +78,26 @@ export class JobQueue {
 		return job;
 	}
 
+	/**
+	 * Runs writing work that is not a job of its own (a micro-batch of tracked calls: a row in `jobs` every
+	 * second would bury the real ones) in the queue's order, between jobs, as the one writer.
+	 */
+	exclusive<T>(work: () => Promise<T>): Promise<T> {
+		const run = this.tail.then(async () => {
+			jobStarted();
+			try {
+				return await work();
+			} finally {
+				jobEnded();
+			}
+		});
+		this.tail = run.then(
+			() => {},
+			() => {}
+		);
+		return run;
+	}
+
 	/** Hears `id`'s events until it ends; returns a function that stops listening. */
 	watch(id: number, listener: (e: JobEvent) => void): () => void {
 		const set = this.watchers.get(id) ?? new Set();

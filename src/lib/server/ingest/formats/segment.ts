@@ -22,7 +22,7 @@ const EVENT_TYPES = ['track', 'page', 'screen'];
  *   a messageId already in `events` is not loaded again (Segment's own dedupe rule: first write wins), each
  *   dropped copy counted as skipped rather than rejected. Calls without a messageId are kept, to be
  *   rejected for it.
- * - user_id = `userId`, else `anonymousId` with anonymous = true.
+ * - user_id = `userId`, else `anonymousId` with anonymous = true; a call with neither is rejected.
  * - event = `event` for track; `Page Viewed` for page (page = `properties.path`, else
  *   `context.page.path`, and the page's `name` added to properties); `Screen Viewed` for screen (`name`
  *   in properties, no page). Only page calls set `page`, so a page view is never counted twice.
@@ -80,7 +80,9 @@ async function eventSource(conn: DuckDBConnection): Promise<Source> {
 				field: 'type',
 				when: `p.__type IS NULL OR p.__type NOT IN (${types})`,
 				reason: `'value set: ' || coalesce('''' || p.__type || '''', 'a missing type') || ' is not a Segment call type (track, page, screen, identify, group, alias)'`
-			}
+			},
+			// Segment's spec: every call names who made it; an event of nobody would count in no metric.
+			{ field: 'userId', when: `p.user_id IS NULL`, reason: `'missing: a call needs a userId or an anonymousId'` }
 		],
 		passThrough: ['__type'],
 		// Dropped re-sends and alias calls.
