@@ -6,14 +6,15 @@ import { warmViews, warmWhenListening } from '$lib/server/cache/warm.js';
 import { jobQueue } from '$lib/server/jobs/queue.js';
 import { scheduleAlerts } from '$lib/server/alerts/schedule.js';
 import { startOutboxWorker } from '$lib/server/notify/worker.js';
+import { scheduleSources } from '$lib/server/sources/schedule.js';
 import { startSegmentIngest } from '$lib/server/sources/segment/ingest.js';
 
 /**
  * The built server (`node build/index.js`, what `adoption serve` runs) owns its database from the start:
  * it takes the file's lock, writes the handoff file for the CLI, and marks jobs a killed predecessor left
  * running as failed, warms the first views (see `cache/warm.ts`), and starts the alerts' timetable
- * (`alerts/schedule.ts`), the outbox worker (`notify/worker.ts`) and the tracking API's loader, which first
- * loads what its spool kept (`sources/segment/ingest.ts`). Under `vite dev` nothing is claimed.
+ * (`alerts/schedule.ts`), the outbox worker (`notify/worker.ts`), the Zendesk syncs (`sources/schedule.ts`)
+ * and the tracking API's loader, which first loads what its spool kept (`sources/segment/ingest.ts`). Under `vite dev` nothing is claimed.
  */
 export const init: ServerInit = async () => {
 	if (process.env.ADOPTION_OWN !== '1') return;
@@ -28,6 +29,7 @@ export const init: ServerInit = async () => {
 			queue.afterEach(() => void warmViews(url));
 			scheduleAlerts(db, queue);
 			startOutboxWorker(db);
+			scheduleSources(db, queue);
 			// Tracked calls a killed predecessor acknowledged are loaded before the server answers anyone.
 			await startSegmentIngest(db, queue);
 			void warmWhenListening(url);

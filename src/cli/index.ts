@@ -9,8 +9,10 @@ import { loadCommand } from './load.js';
 import { metricsCommand } from './metrics.js';
 import { CliError, makeOutput } from './output.js';
 import { serveCommand } from './serve.js';
+import { sourcesAddCommand, sourcesListCommand, sourcesRotateCommand, sourcesStateCommand, sourcesTokenCommand } from './sources.js';
 import { scoreCommand } from './score.js';
 import { statusCommand } from './status.js';
+import { syncCommand } from './sync.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.js';
 import { trainCommand } from './train.js';
 import { triageCommand } from './triage.js';
@@ -53,6 +55,13 @@ interface Opts {
 	passwordStdin?: boolean;
 	user?: string;
 	state?: string;
+	subdomain?: string;
+	email?: string;
+	url?: string;
+	every?: string;
+	oauth?: boolean;
+	tokenStdin?: boolean;
+	source?: string;
 }
 
 const program = new Command('adoption')
@@ -252,6 +261,69 @@ command<[]>(
 	token
 ).option('--user <email>', "only this person's tokens");
 command<[string]>('revoke <id>', 'stop a token working', (id, o) => tokenRevokeCommand(id, { db: o.db }, makeOutput(!!o.json)), token);
+
+const sources = program.command('sources').description('live sources: a Segment write key for the tracking API, a Zendesk account to sync');
+command<[string]>(
+	'add <kind>',
+	'add a source: segment (prints its write key once) or zendesk (the API token from stdin)',
+	(kind, o) =>
+		sourcesAddCommand(
+			kind,
+			{
+				db: o.db,
+				name: o.name,
+				subdomain: o.subdomain,
+				email: o.email,
+				url: o.url,
+				every: o.every,
+				oauth: o.oauth,
+				tokenStdin: o.tokenStdin
+			},
+			makeOutput(!!o.json)
+		),
+	sources
+)
+	.option('--name <name>', 'what the source is called (required for segment; zendesk: "zendesk SUBDOMAIN")')
+	.option('--subdomain <s>', 'zendesk: the account, as in S.zendesk.com')
+	.option('--email <e>', 'zendesk: the agent the API token belongs to')
+	.option('--url <base>', 'zendesk: replaces https://S.zendesk.com (a proxy, or a test server)')
+	.option('--every <minutes>', 'zendesk: sync this often (default: sources.zendesk.everyMinutes, 10)')
+	.option('--oauth', 'zendesk: the piped token is an OAuth access token, not an API token')
+	.option('--token-stdin', 'zendesk: read the API token from stdin');
+command<[]>(
+	'list',
+	'every source: state, what it brought in, the last error',
+	(o) => sourcesListCommand({ db: o.db }, makeOutput(!!o.json)),
+	sources
+);
+for (const [verb, what] of [
+	['pause', 'stop loading a source (a Segment source keeps taking calls, loaded on resume)'],
+	['resume', 'load a paused source again'],
+	['revoke', 'stop a source for good: its key opens nothing, its token is forgotten, its rows stay']
+] as const) {
+	command<[string]>(
+		`${verb} <source>`,
+		what,
+		(source, o) => sourcesStateCommand(verb, source, { db: o.db }, makeOutput(!!o.json)),
+		sources
+	);
+}
+command<[string]>(
+	'rotate <source>',
+	'a new write key for a Segment source (printed once); the old one stops working',
+	(source, o) => sourcesRotateCommand(source, { db: o.db }, makeOutput(!!o.json)),
+	sources
+);
+command<[string]>(
+	'token <source>',
+	"replace a Zendesk source's API token (from stdin)",
+	(source, o) => sourcesTokenCommand(source, { db: o.db, tokenStdin: o.tokenStdin }, makeOutput(!!o.json)),
+	sources
+).option('--token-stdin', 'read the token from stdin');
+
+command<[string]>('sync <kind>', 'sync a live source now: zendesk (every active Zendesk source, or --source)', (kind, o) =>
+	syncCommand(kind, { db: o.db, source: o.source }, makeOutput(!!o.json))
+).option('--source <source>', 'only this source (its id or name)');
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

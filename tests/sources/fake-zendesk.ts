@@ -81,7 +81,14 @@ export class FakeZendesk {
 	private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
 		const url = new URL(req.url ?? '/', this.url);
 		const stream = PATHS[url.pathname] ?? null;
-		const seen: FakeRequest = { stream, path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, at: performance.now(), status: 200 };
+		const seen: FakeRequest = {
+			stream,
+			path: url.pathname,
+			query: url.searchParams,
+			authorization: req.headers.authorization,
+			at: performance.now(),
+			status: 200
+		};
 		this.requests.push(seen);
 		const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
 			seen.status = status;

@@ -8,6 +8,7 @@ export const NAV = [
 	{ path: '/models', label: 'Models' },
 	{ path: '/rejected', label: 'Rejected rows' },
 	{ path: '/load', label: 'Load' },
+	{ path: '/sources', label: 'Sources' },
 	{ path: '/jobs', label: 'Jobs' },
 	{ path: '/people', label: 'People' },
 	{ path: '/audit', label: 'Audit' }

@@ -22,7 +22,7 @@ export function scheduleAlerts(db: Database, queue: JobQueue): () => void {
 	queue.afterEach((job) => {
 		if (job.kind === 'evaluate') waiting = false;
 		const next = job.state === 'succeeded' ? followUp(job.kind, { doc: job.result }) : null;
-		if (next?.kind === 'evaluate') evaluate(job.kind as 'load' | 'score');
+		if (next?.kind === 'evaluate') evaluate(next.params.trigger === 'score' ? 'score' : 'load');
 	});
 	const everyMs = () => loadConfig().alerts.evaluateEveryMinutes * 60_000;
 	let evaluator: NodeJS.Timeout;

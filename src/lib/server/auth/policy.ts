@@ -51,6 +51,8 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/models': { GET: 'everyone' },
 	'/jobs': { GET: 'everyone' },
 	'/load': { GET: LEADER },
+	// POST: add, pause, resume, sync, rotate, revoke.
+	'/sources': { GET: EXPLORERS, POST: LEADER },
 	'/rejected': { GET: EXPLORERS },
 	'/audit': { GET: LEADER },
 	// POST: add a person, disable one, give one a new password.
@@ -72,6 +74,7 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/api/people': { POST: 'cli' },
 	'/api/reads': { POST: 'cli' },
 	'/api/rejected': { GET: EXPLORERS },
+	'/api/sources': { GET: EXPLORERS, POST: 'cli' },
 	'/api/status': { GET: 'everyone' },
 	'/api/triage': { GET: 'everyone' },
 	'/api/uploads': { POST: LEADER },

@@ -2,7 +2,7 @@
  * The CLI's side of the handoff: when a server owns the database (its handoff file is there and its process
  * alive), the CLI's commands send their work to it over loopback HTTP with the file's token: writes
  * (`load|train|score|derive`) as jobs whose progress they hear, reads (`metrics|cohorts|status`) and
- * changes to the team's people (`user …`) answered at once. When none does, they open the file themselves. The same `kinds.ts` and `reads.ts` code runs
+ * changes to the team's people (`user …`) and live sources (`sources …`) answered at once. When none does, they open the file themselves. The same `kinds.ts` and `reads.ts` code runs
  * either way, so the output is the same.
  */
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../db/connection.js';
 import { handoffFile, type ServerHandoff } from '../db/owner.js';
 import { localActor } from '../auth/audit.js';
 import { parsePeopleRequest, runPeople, type PeopleDocs, type PeopleRequest } from '../auth/people.js';
+import { parseSourcesRequest, runSources, type SourcesDocs, type SourcesRequest } from '../sources/registry.js';
 import { getStatus } from '../status.js';
 import { followUp, runJob, type JobOutcome, type JobProgress, type JobRequest } from './kinds.js';
 import { runRead, type ReadDocs, type ReadRequest } from './reads.js';
@@ -152,6 +153,12 @@ export async function performPeople<R extends PeopleRequest>(dbPath: string, req
 	// Checked here first, so a mistake reads the same whether or not a server holds the file.
 	const checked = parsePeopleRequest(request);
 	return answered(dbPath, '/api/people', checked, (db) => runPeople(db, checked, localActor()));
+}
+
+/** Does a request about live sources (`adoption sources …`) on `dbPath`: by the server that owns it, else on the file directly. */
+export async function performSources<R extends SourcesRequest>(dbPath: string, request: R): Promise<SourcesDocs[R['kind']]> {
+	const checked = parseSourcesRequest(request);
+	return answered(dbPath, '/api/sources', checked, (db) => runSources(db, checked, localActor()));
 }
 
 /** `adoption status`'s document: from the server that owns the file, else read directly. */

@@ -52,6 +52,17 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('score'), params: z.object({ asOf: day.optional() }).strict() }),
 	z.object({ kind: z.literal('derive'), params: z.object({ rebuild: z.boolean().optional() }).strict() }),
 	z.object({
+		kind: z.literal('sync'),
+		params: z
+			.object({
+				kind: z.literal('zendesk'),
+				/** One source (its id or name); default: every active Zendesk source. */
+				source: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+				trigger: z.enum(['cli', 'schedule', 'page']).optional()
+			})
+			.strict()
+	}),
+	z.object({
 		kind: z.literal('evaluate'),
 		params: z.object({ asOf: z.string().optional(), trigger: z.enum(['cli', 'schedule', 'load', 'score']).optional() }).strict()
 	})
@@ -140,7 +151,17 @@ const evaluate: Work<'evaluate'> = async (db, params, progress) => {
 	return { doc: report };
 };
 
-const WORK: { [K in JobKind]: Work<K> } = { load, train, score, derive, evaluate };
+/**
+ * `adoption sync zendesk [--source S]`: each Zendesk source (one, or every active one) synced in turn, page by
+ * page (`sources/zendesk/sync.ts`), then stale fact tables rebuilt as after a load. The document sums the
+ * streams over the sources (`tickets` first, as PRODUCT.md prints it) and lists each source's own.
+ */
+const sync: Work<'sync'> = async (db, params, progress) => {
+	const { syncSources } = await import('../sources/sync.js');
+	return syncSources(db, loadConfig(), params, (message) => progress({ message }));
+};
+
+const WORK: { [K in JobKind]: Work<K> } = { load, train, score, derive, sync, evaluate };
 
 /**
  * The work a job calls for after it succeeds: the alert rules after new data or new scores. The server
@@ -148,6 +169,7 @@ const WORK: { [K in JobKind]: Work<K> } = { load, train, score, derive, evaluate
  */
 export function followUp(kind: JobKind, outcome: JobOutcome): JobRequest | null {
 	if ((kind === 'load' || kind === 'score') && !outcome.failure) return { kind: 'evaluate', params: { trigger: kind } };
+	if (kind === 'sync' && !outcome.failure) return { kind: 'evaluate', params: { trigger: 'load' } };
 	return null;
 }
 

@@ -36,7 +36,7 @@ export const POST: RequestHandler = async ({ params, request }) => {
 		sourceByKeyHash: (hash) => sourceByKeyHash(db, hash),
 		accept: (id, text, calls) => ingest.accept(id, text, calls)
 	});
-	return json(answer.body, { status: answer.status, headers: CORS });
+	return json(answer.body, { status: answer.status, headers: answer.close ? { ...CORS, connection: 'close' } : CORS });
 };
 
 export const OPTIONS: RequestHandler = () => new Response(null, { status: 204, headers: CORS });

@@ -5,9 +5,9 @@ import type { Schema } from '../schema.js';
 export class LoadsRepository {
 	constructor(private readonly db: Kysely<Schema>) {}
 
-	/** The latest loads, newest first. */
+	/** The latest loads of files, newest first (a live source's micro-batches are on the Sources page). */
 	async recent(limit = 20) {
-		return this.db.selectFrom('loads').selectAll().orderBy('load_id', 'desc').limit(limit).execute();
+		return this.db.selectFrom('loads').selectAll().where('source_id', 'is', null).orderBy('load_id', 'desc').limit(limit).execute();
 	}
 
 	/** Rejected-row counts per load and table, for loads that rejected anything, newest first. */
@@ -34,18 +34,25 @@ export class LoadsRepository {
 		return this.db.selectFrom('loads').selectAll().where('load_id', '=', loadId).executeTakeFirst();
 	}
 
-	/** How many rejected rows are kept, optionally of one load: the total a paginated listing pages through. */
-	async countRejected(options: { loadId?: number } = {}): Promise<number> {
+	/** How many rejected rows are kept, optionally of one load or one live source: the total a paginated listing pages through. */
+	async countRejected(options: { loadId?: number; sourceId?: number } = {}): Promise<number> {
 		let q = this.db.selectFrom('rejected_rows').select((eb) => eb.fn.countAll<number>().as('n'));
 		if (options.loadId !== undefined) q = q.where('load_id', '=', options.loadId);
+		if (options.sourceId !== undefined) q = q.where('load_id', 'in', this.sourceLoads(options.sourceId));
 		const row = await q.executeTakeFirst();
 		return Number(row?.n ?? 0);
 	}
 
-	/** A page of rejected rows, optionally of one load, in file order. */
-	async rejectedRows(options: { loadId?: number; limit?: number; offset?: number } = {}) {
+	/** The loads of a live source, as a subquery. */
+	private sourceLoads(sourceId: number) {
+		return this.db.selectFrom('loads').select('load_id').where('source_id', '=', sourceId);
+	}
+
+	/** A page of rejected rows, optionally of one load or one live source, newest load first, in file order. */
+	async rejectedRows(options: { loadId?: number; sourceId?: number; limit?: number; offset?: number } = {}) {
 		let q = this.db.selectFrom('rejected_rows').selectAll();
 		if (options.loadId !== undefined) q = q.where('load_id', '=', options.loadId);
+		if (options.sourceId !== undefined) q = q.where('load_id', 'in', this.sourceLoads(options.sourceId));
 		return q
 			.orderBy('load_id', 'desc')
 			.orderBy('line')

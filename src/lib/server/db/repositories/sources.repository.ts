@@ -142,6 +142,15 @@ export class SourcesRepository {
 		}));
 	}
 
+	/** Rows each source's loads brought in per hour since `since` (ISO), for the Sources page's chart. */
+	async hourly(since: string): Promise<{ source_id: number; hour: string; rows: number }[]> {
+		const { rows } = await sql<{ source_id: number; hour: string; rows: number }>`
+			SELECT source_id, date_trunc('hour', finished_at) AS hour, sum(accepted + updated) AS rows
+			FROM loads WHERE source_id IS NOT NULL AND outcome = 'ok' AND finished_at >= ${since}::TIMESTAMP
+			GROUP BY ALL ORDER BY hour`.execute(this.db);
+		return rows.map((r) => ({ source_id: Number(r.source_id), hour: r.hour, rows: Number(r.rows) }));
+	}
+
 	/** Where each of a source's streams resumes. */
 	async cursors(id: number): Promise<Record<string, string>> {
 		const rows = await this.db.selectFrom('source_cursors').select(['stream', 'cursor']).where('source_id', '=', id).execute();

@@ -26,6 +26,8 @@ export const MAX_BATCH_BYTES = 500 * 1024;
 export interface TrackingAnswer {
 	status: number;
 	body: { success: boolean; message?: string };
+	/** The body was left unread (too large): the connection cannot carry another request. */
+	close?: boolean;
 }
 
 /** A write key's source, as the API needs it. */
@@ -102,7 +104,7 @@ export async function track(endpoint: string, request: Request, deps: TrackingDe
 	const what = batched ? 'a batch request' : 'a call';
 	const tooLarge = `${what} may be at most ${kb(limit)} (Segment's limit); this one is larger${batched ? ': send fewer calls per batch' : ''}`;
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > limit) return refuse(400, tooLarge.replace('is larger', `is ${kb(declared)}`));
+	if (declared > limit) return { ...refuse(400, tooLarge.replace('is larger', `is ${kb(declared)}`)), close: true };
 
 	const headerKey = basicKey(request.headers.get('authorization'));
 	let source = headerKey ? await deps.sourceByKeyHash(secretHash(headerKey)) : undefined;
@@ -110,7 +112,7 @@ export async function track(endpoint: string, request: Request, deps: TrackingDe
 	if (headerKey && !source) return refuse(401, 'that write key is not one of this app’s Segment sources (adoption sources list)');
 
 	const raw = await readLimited(request.body, limit);
-	if (raw === null) return refuse(400, tooLarge);
+	if (raw === null) return { ...refuse(400, tooLarge), close: true };
 	let doc: unknown;
 	try {
 		doc = JSON.parse(raw.toString('utf8'));

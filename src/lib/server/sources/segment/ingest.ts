@@ -191,3 +191,8 @@ export function startSegmentIngest(db: Database, queue: Pick<JobQueue, 'exclusiv
 	}
 	return service;
 }
+
+/** The loader if this process started one (the server that owns the database), else null. */
+export function runningSegmentIngest(): Promise<SegmentIngest> | null {
+	return service;
+}

@@ -15,14 +15,13 @@ export interface ClientOptions {
 	authorization: string;
 	requestsPerMinute: number;
 	giveUpAfterMs: number;
-	/** Longest wait for one answer, body included. */
-	timeoutMs?: number;
 	fetch?: typeof fetch;
 	sleep?: (ms: number) => Promise<void>;
 	/** Told of each wait before a retry (the reason and how long), for progress lines. */
 	onRetry?: (message: string) => void;
 }
 
+/** Longest wait for one answer, body included. */
 const TIMEOUT_MS = 60_000;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 60_000;
@@ -30,9 +29,6 @@ const BACKOFF_CAP_MS = 60_000;
 const DEFAULT_RETRY_AFTER_MS = 60_000;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A failure trying again cannot mend: a refused token, a wrong URL, a request Zendesk rejects. */
-export class PermanentError extends Error {}
 
 /** `ms` for a person: "1 s", "1.5 min". */
 function duration(ms: number): string {
@@ -112,8 +108,8 @@ export class ZendeskClient {
 
 	/**
 	 * The JSON body of `GET path` (path and query, from the base URL). `what` names the stream in messages
-	 * ("Zendesk tickets"). Throws a {@link PermanentError} for an answer trying again cannot change, and an
-	 * Error once it gives up.
+	 * ("Zendesk tickets"). Throws at once for an answer trying again cannot change (a refused token, a wrong
+	 * URL), and once it gives up.
 	 */
 	async get(path: string, what: string): Promise<unknown> {
 		const { url, shown } = this.url(path);
@@ -126,7 +122,7 @@ export class ZendeskClient {
 			try {
 				const res = await this.fetch(url, {
 					headers: { Authorization: this.options.authorization, Accept: 'application/json' },
-					signal: AbortSignal.timeout(this.options.timeoutMs ?? TIMEOUT_MS)
+					signal: AbortSignal.timeout(TIMEOUT_MS)
 				});
 				status = res.status;
 				retryAfter = res.headers.get('retry-after');
@@ -142,7 +138,7 @@ export class ZendeskClient {
 					this.lastPageAt = Date.now();
 					return body;
 				} catch {
-					throw new PermanentError(`${what}: GET ${shown} answered HTTP ${status} with a body that is not JSON`);
+					throw new Error(`${what}: GET ${shown} answered HTTP ${status} with a body that is not JSON`);
 				}
 			}
 			if (status === 429) {
@@ -155,7 +151,7 @@ export class ZendeskClient {
 				await this.retryIn(wait, what, `HTTP ${status} on GET ${shown}`);
 				continue;
 			}
-			throw new PermanentError(`${what}: ${refusal(status, shown)}${reason(text)}`);
+			throw new Error(`${what}: ${refusal(status, shown)}${reason(text)}`);
 		}
 	}
 

@@ -4,8 +4,6 @@
  * tickets. Each stream says how to ask for the page after a stored cursor and how to read a page: its
  * records, where the next page starts (the cursor to store) and whether the export is done for now.
  */
-import { PermanentError } from './client.js';
-
 export type StreamName = 'organizations' | 'users' | 'tickets';
 
 /** One page of an export, read. */
@@ -23,17 +21,17 @@ export interface Stream {
 	name: StreamName;
 	/** The request (path and query) for the page after `cursor`, or for the first page when there is none. */
 	request(cursor: string | undefined, pageSize: number): string;
-	/** Reads the answer to {@link request}; a PermanentError when it is not an export page or does not move on. */
+	/** Reads the answer to {@link request}; throws when it is not an export page or does not move on. */
 	page(body: unknown, cursor: string | undefined): Page;
 }
 
 type Body = Record<string, unknown>;
 
-/** The page's object and its list of `name` records, or a PermanentError naming what is missing. */
+/** The page's object and its list of `name` records; throws naming what is missing. */
 function list(body: unknown, name: StreamName, path: string): { page: Body; records: unknown[] } {
 	const page = body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {};
 	const records = page[name];
-	if (!Array.isArray(records)) throw new PermanentError(`Zendesk ${name}: GET ${path} answered without a "${name}" list`);
+	if (!Array.isArray(records)) throw new Error(`Zendesk ${name}: GET ${path} answered without a "${name}" list`);
 	return { page, records };
 }
 
@@ -53,7 +51,7 @@ function cursorBased(name: StreamName, path: string, include?: string): Stream {
 			const after = typeof page.after_cursor === 'string' && page.after_cursor !== '' ? page.after_cursor : undefined;
 			const done = page.end_of_stream === true;
 			if (!done && (after === undefined || after === cursor)) {
-				throw new PermanentError(`Zendesk ${name}: GET ${path} answered end_of_stream false without a new after_cursor`);
+				throw new Error(`Zendesk ${name}: GET ${path} answered end_of_stream false without a new after_cursor`);
 			}
 			const metricSets = include && Array.isArray(page[include]) ? (page[include] as unknown[]) : [];
 			return { records, metricSets, cursor: after ?? cursor, done };
@@ -77,7 +75,7 @@ function timeBased(name: StreamName, path: string): Stream {
 			const done = page.end_of_stream === true;
 			// More than a page of records changed in one second: asking again from the same time would loop.
 			if (!done && (end === undefined || end === cursor)) {
-				throw new PermanentError(`Zendesk ${name}: GET ${path} did not move past start_time ${cursor ?? 0} (end_time ${end ?? 'missing'})`);
+				throw new Error(`Zendesk ${name}: GET ${path} did not move past start_time ${cursor ?? 0} (end_time ${end ?? 'missing'})`);
 			}
 			return { records, metricSets: [], cursor: end ?? cursor, done };
 		}
