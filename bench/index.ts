@@ -15,10 +15,14 @@
  *   serve [accounts]          the production app under 50 simulated users, alone and during a 2 M-row load;
  *                             closed-loop throughput; small loads as server jobs; peak RSS (serve.ts).
  *
+ *   ingest-api [accounts]     the Segment-compatible tracking API: 10,000 events/s for 60 s (ack latency,
+ *                             time until queryable), then its ceiling with 8 clients (ingest-api.ts).
+ *
  * Sizes accept `1000000`, `1_000_000`, `1,000,000`, `1e6`, `10M`, `500k`. Output goes to `bench/out/` (gitignored).
  */
 import { alertsBench } from './alerts.js';
 import { incrementalBench } from './incremental.js';
+import { ingestApiBench } from './ingest-api.js';
 import { ingestBench } from './ingest.js';
 import { generateBench } from './generate.js';
 import { metricsBench } from './metrics.js';
@@ -32,7 +36,8 @@ const BENCHES: Record<string, { run: (size: number, repeats?: number) => Promise
 	train: { run: (size) => trainBench(size), defaultSize: 100_000 },
 	incremental: { run: (size) => incrementalBench(size), defaultSize: 26_000 },
 	serve: { run: (size) => serveBench(size), defaultSize: 26_000 },
-	alerts: { run: (size) => alertsBench(size), defaultSize: 26_000 }
+	alerts: { run: (size) => alertsBench(size), defaultSize: 26_000 },
+	'ingest-api': { run: (size) => ingestApiBench(size), defaultSize: 26_000 }
 };
 
 /** Parses a size argument; throws on nonsense. */

@@ -62,6 +62,9 @@ interface Opts {
 	oauth?: boolean;
 	tokenStdin?: boolean;
 	source?: string;
+	stream?: string | boolean;
+	writeKey?: string;
+	rate?: string;
 }
 
 const program = new Command('adoption')
@@ -117,13 +120,28 @@ withAddress(
 );
 
 command<[]>('generate', 'write a realistic sample data set with planted effects and ground truth', async (o) => {
-	await generateCommand({ out: o.out!, accounts: o.accounts, seed: o.seed, asOf: o.asOf, formats: o.formats }, makeOutput(!!o.json));
+	await generateCommand(
+		{
+			out: o.out!,
+			accounts: o.accounts,
+			seed: o.seed,
+			asOf: o.asOf,
+			formats: o.formats,
+			stream: o.stream as string | undefined,
+			writeKey: o.writeKey,
+			rate: o.rate
+		},
+		makeOutput(!!o.json)
+	);
 })
 	.requiredOption('--out <dir>', 'folder to write the files into')
 	.option('--accounts <n>', 'number of accounts (200 to 1,000,000)', '2000')
 	.option('--seed <s>', 'random seed: the same seed gives the same files', '42')
 	.option('--as-of <date>', 'the end of the data, YYYY-MM-DD')
-	.option('--formats <list>', "events' formats: parquet,jsonl (default: JSON Lines too up to 100,000 accounts)");
+	.option('--formats <list>', "events' formats: parquet,jsonl (default: JSON Lines too up to 100,000 accounts)")
+	.option('--stream <url>', "then send the generated Segment calls (segment.jsonl) to this app's tracking API, e.g. http://127.0.0.1:3000")
+	.option('--write-key <key>', "the Segment source's write key for --stream (or ADOPTION_WRITE_KEY)")
+	.option('--rate <n>', '--stream: calls a second (default: as fast as the API answers)');
 
 command<[]>('metrics', 'adoption and self-service metrics, with filters', (o) =>
 	metricsCommand(
@@ -190,9 +208,14 @@ command<[]>('score', 'score every account with the latest models and store the s
 
 withAddress(
 	command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>
-		demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1' }, makeOutput(!!o.json))
+		demoCommand({ db: o.db, port: o.port ?? '3000', host: o.host ?? '127.0.0.1', stream: !!o.stream, rate: o.rate }, makeOutput(!!o.json))
 	)
-);
+)
+	.option(
+		'--stream',
+		"send the sample's Segment calls through the tracking API once the app is up (a live source moving), instead of loading them"
+	)
+	.option('--rate <n>', '--stream: calls a second', '200');
 
 const alerts = program.command('alerts').description('alerts from the rules: evaluate them now, list them');
 command<[]>(

@@ -5,16 +5,21 @@
  * through the running server.
  */
 import { Analytics } from '@segment/analytics-node';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localActor } from '../../src/lib/server/auth/audit.js';
 import { openDatabase } from '../../src/lib/server/db/connection.js';
 import { runSources } from '../../src/lib/server/sources/registry.js';
 import { adoption, tempDir } from '../helpers.js';
+import { FakeZendesk } from '../sources/fake-zendesk.js';
 import { killServers, serve, stop } from './serve.js';
 
 const dir = tempDir('adoption-sources-');
 const db = path.join(dir, 'live.duckdb');
+/** Zendesk's real limit (10 requests a minute) would make the sync below take half a minute. */
+const config = path.join(dir, 'adoption.config.json');
+const env = { ADOPTION_CONFIG: config };
 let key: string;
 let server: Awaited<ReturnType<typeof serve>>;
 
@@ -25,7 +30,8 @@ beforeAll(async () => {
 	} finally {
 		made.close();
 	}
-	server = await serve(db);
+	fs.writeFileSync(config, JSON.stringify({ sources: { zendesk: { requestsPerMinute: 600 } } }));
+	server = await serve(db, env);
 }, 120_000);
 
 afterAll(() => killServers());
@@ -121,7 +127,7 @@ describe('the tracking API in the server', () => {
 		}
 		process.kill(-server.child.pid!, 'SIGKILL');
 		await new Promise((r) => server.child.once('exit', r));
-		server = await serve(db);
+		server = await serve(db, env);
 		await drained();
 		await stop(server.child);
 		expect(await query(`SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM events WHERE event = 'Kill Test'`)).toEqual([
@@ -145,7 +151,7 @@ describe('the tracking API in the server', () => {
 
 	it('adds, lists and revokes sources through the running server from the CLI', async () => {
 		// Stopped by the test before to read the file (unless it ran alone).
-		if (server.child.exitCode !== null || server.child.signalCode !== null) server = await serve(db);
+		if (server.child.exitCode !== null || server.child.signalCode !== null) server = await serve(db, env);
 		const added = adoption(['sources', 'add', 'segment', '--name', 'mobile', '--db', db, '--json']);
 		expect(added.code).toBe(0);
 		const doc = JSON.parse(added.stdout);
@@ -159,6 +165,75 @@ describe('the tracking API in the server', () => {
 		const dup = adoption(['sources', 'add', 'segment', '--name', 'web app', '--db', db]);
 		expect(dup.code).not.toBe(0);
 		expect(dup.stderr).toMatch(/already a source named 'web app'/);
+	});
+
+	it('syncs a Zendesk source as a job of the running server: adoption sync zendesk', async () => {
+		const token = 'zd-token-for-the-server-test';
+		const at = '2026-11-20T10:00:00Z';
+		const ticket = (id: number, status = 'open') => ({
+			id,
+			created_at: at,
+			updated_at: at,
+			status,
+			priority: null,
+			via: { channel: 'email' },
+			subject: `Ticket ${id}`,
+			tags: [],
+			requester_id: 9100000000001,
+			organization_id: 3600000000001,
+			satisfaction_rating: null
+		});
+		const zendesk = new FakeZendesk(
+			`Basic ${Buffer.from(`agent@acme.test/token:${token}`).toString('base64')}`,
+			{
+				organizations: [{ id: 3600000000001, name: 'Acme', external_id: 'acme', domain_names: [], created_at: at, updated_at: at }],
+				users: [
+					{ id: 9100000000001, email: 'ana@acme.test', name: 'Ana', role: 'end-user', organization_id: 3600000000001, updated_at: at }
+				],
+				tickets: [ticket(1234567890123), ticket(1234567890124), ticket(1234567890125, 'deleted')]
+			},
+			new Map()
+		);
+		await zendesk.start();
+		try {
+			const added = adoption(
+				[
+					'sources',
+					'add',
+					'zendesk',
+					'--subdomain',
+					'acme',
+					'--email',
+					'agent@acme.test',
+					'--url',
+					zendesk.url,
+					'--token-stdin',
+					'--db',
+					db,
+					'--json'
+				],
+				{},
+				`${token}\n`
+			);
+			expect(added.code).toBe(0);
+			expect(JSON.parse(added.stdout)).toMatchObject({ kind: 'zendesk', name: 'zendesk acme' });
+			const synced = adoption(['sync', 'zendesk', '--db', db, '--json']);
+			expect(synced.code).toBe(0);
+			const doc = JSON.parse(synced.stdout);
+			// The server's own timetable may have synced the new source first: then this sync finds nothing new.
+			expect(Object.keys(doc).slice(0, 1)).toEqual(['tickets']);
+			expect(doc.sources).toEqual([expect.objectContaining({ name: 'zendesk acme', ok: true })]);
+			const listed = JSON.parse(adoption(['sources', 'list', '--db', db, '--json']).stdout);
+			const source = listed.sources.find((s: { name: string }) => s.name === 'zendesk acme');
+			expect(source).toMatchObject({ state: 'active', rows_in: expect.any(Number), next_run_at: expect.any(String) });
+			expect(JSON.stringify(listed)).not.toContain(token);
+		} finally {
+			await zendesk.close();
+		}
 		await stop(server.child);
+		expect(await query(`SELECT ticket_id, account_id, requester_id FROM tickets ORDER BY ticket_id`)).toEqual([
+			{ ticket_id: '1234567890123', account_id: 'acme', requester_id: 'u1' },
+			{ ticket_id: '1234567890124', account_id: 'acme', requester_id: 'u1' }
+		]);
 	});
 });

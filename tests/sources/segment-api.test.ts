@@ -204,6 +204,39 @@ describe('the Segment tracking API', () => {
 		await restarted.stop();
 	});
 
+	it('loads a backlog in segments of at most maxLoadCalls, and answers 429 past maxWaitingCalls until it catches up', async () => {
+		const config = path.join(dir, 'backlog.config.json');
+		fs.writeFileSync(config, JSON.stringify({ sources: { segment: { maxLoadCalls: 100, maxWaitingCalls: 1000 } } }));
+		process.env.ADOPTION_CONFIG = config;
+		try {
+			const ingest = new SegmentIngest(db, queue);
+			await ingest.start();
+			await runSources(db, { kind: 'pause', params: { source: 'web app' } }, localActor());
+			const batch = (from: number, n: number) => ({
+				batch: Array.from({ length: n }, (_, i) => ({
+					type: 'track',
+					userId: 'u1',
+					event: 'Backlog',
+					messageId: `b${from + i}`,
+					timestamp: '2026-11-30T10:00:00Z'
+				}))
+			});
+			for (let i = 0; i < 1000; i += 250) expect((await track('batch', request(batch(i, 250)), deps(ingest))).status).toBe(200);
+			const full = await track('batch', request(batch(1000, 1)), deps(ingest));
+			expect(full).toMatchObject({ status: 429, retryAfter: 5, body: { message: expect.stringMatching(/1,000 calls are waiting/) } });
+			// A segment closes once it holds 100 calls (a request's calls stay together): four loads of 250, not one of 1,000.
+			const spool = path.join(spoolDir(file), String(sourceId));
+			expect(fs.readdirSync(spool).filter((f) => f.endsWith('.jsonl'))).toHaveLength(4);
+			await runSources(db, { kind: 'resume', params: { source: 'web app' } }, localActor());
+			await ingest.flush();
+			expect(await db.query(`SELECT count(*) AS n FROM events WHERE event = 'Backlog'`)).toEqual([{ n: 1000 }]);
+			expect((await track('batch', request(batch(1000, 1)), deps(ingest))).status).toBe(200);
+			await ingest.stop();
+		} finally {
+			delete process.env.ADOPTION_CONFIG;
+		}
+	});
+
 	it('keeps a paused source’s calls in the spool until it is resumed, and refuses a revoked key', async () => {
 		const ingest = new SegmentIngest(db, queue);
 		await ingest.start();

@@ -350,7 +350,11 @@ export const configSchema = z
 						/** Spooled calls are loaded at most this often (one transaction each, with their facts)… */
 						flushEveryMs: z.number().int().min(100).max(60_000).default(1000),
 						/** …or as soon as this many calls wait. */
-						flushAtCalls: z.number().int().min(100).default(5000)
+						flushAtCalls: z.number().int().min(100).default(5000),
+						/** Most calls one load takes (a spool segment is closed at this size): a backlog loads in steps, not one huge load. */
+						maxLoadCalls: z.number().int().min(100).default(50_000),
+						/** Past this many calls waiting to load, the tracking API answers 429 (Retry-After) until the loader catches up. */
+						maxWaitingCalls: z.number().int().min(1000).default(1_000_000)
 					})
 					.strict()
 					.prefault({}),

@@ -36,7 +36,10 @@ export const POST: RequestHandler = async ({ params, request }) => {
 		sourceByKeyHash: (hash) => sourceByKeyHash(db, hash),
 		accept: (id, text, calls) => ingest.accept(id, text, calls)
 	});
-	return json(answer.body, { status: answer.status, headers: answer.close ? { ...CORS, connection: 'close' } : CORS });
+	const headers: Record<string, string> = { ...CORS };
+	if (answer.close) headers.connection = 'close';
+	if (answer.retryAfter) headers['retry-after'] = String(answer.retryAfter);
+	return json(answer.body, { status: answer.status, headers });
 };
 
 export const OPTIONS: RequestHandler = () => new Response(null, { status: 204, headers: CORS });

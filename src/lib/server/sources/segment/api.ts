@@ -28,6 +28,8 @@ export interface TrackingAnswer {
 	body: { success: boolean; message?: string };
 	/** The body was left unread (too large): the connection cannot carry another request. */
 	close?: boolean;
+	/** Seconds to wait before sending again (a 429). */
+	retryAfter?: number;
 }
 
 /** A write key's source, as the API needs it. */
@@ -39,8 +41,16 @@ export interface KeySource {
 /** What the API needs from the server: whose key a hash is, and a durable spool. */
 export interface TrackingDeps {
 	sourceByKeyHash: (hash: string) => Promise<KeySource | undefined>;
+	/** Makes the calls durable; rejects with a {@link Backlog} when the loader is too far behind to take them. */
 	accept: (sourceId: number, text: string, calls: number) => Promise<void>;
 	now?: () => Date;
+}
+
+/** The loader is too far behind to take more now (the API answers 429 with Retry-After). */
+export class Backlog extends Error {
+	constructor(readonly waiting: number) {
+		super(`${waiting.toLocaleString('en-US')} calls are waiting to be loaded: send again in a few seconds`);
+	}
 }
 
 const refuse = (status: number, message: string): TrackingAnswer => ({ status, body: { success: false, message } });
@@ -151,6 +161,11 @@ export async function track(endpoint: string, request: Request, deps: TrackingDe
 		line = JSON.stringify(stamp({ ...rest, type: endpoint }, receivedAt, undefined));
 		calls = 1;
 	}
-	await deps.accept(source.id, `${line}\n`, calls);
+	try {
+		await deps.accept(source.id, `${line}\n`, calls);
+	} catch (err) {
+		if (err instanceof Backlog) return { ...refuse(429, err.message), retryAfter: 5 };
+		throw err;
+	}
 	return { status: 200, body: { success: true } };
 }

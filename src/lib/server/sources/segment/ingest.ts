@@ -14,9 +14,13 @@ import type { Database } from '../../db/connection.js';
 import { SourcesRepository } from '../../db/repositories/sources.repository.js';
 import { loadFiles } from '../../ingest/load.js';
 import type { JobQueue } from '../../jobs/queue.js';
+import { Backlog } from './api.js';
 import { Spool, spoolDir, type SpoolSegment } from './spool.js';
 
 const ATTEMPTS = 3;
+
+/** Calls acknowledged into a spool and not yet loaded. */
+const waitingIn = (spool: Spool) => spool.openCalls + spool.closed.reduce((n, c) => n + c.calls, 0);
 
 /** What waits in a source's spool, for the Sources page. */
 export interface SpoolStatus {
@@ -34,6 +38,7 @@ export class SegmentIngest {
 	private running: Promise<void> | null = null;
 	private again = false;
 	private stopped = false;
+	private settings = loadConfig().sources.segment;
 
 	constructor(
 		private readonly db: Database,
@@ -51,10 +56,16 @@ export class SegmentIngest {
 
 	private plan(): void {
 		if (this.stopped) return;
+		// Read once a cycle rather than on every request; a config that no longer parses leaves the last one in force.
+		try {
+			this.settings = loadConfig().sources.segment;
+		} catch {
+			// The error shows wherever the config is used for real (loads, pages).
+		}
 		this.timer = setTimeout(() => {
 			this.timer = null;
 			void this.flush().finally(() => this.plan());
-		}, loadConfig().sources.segment.flushEveryMs);
+		}, this.settings.flushEveryMs);
 		this.timer.unref();
 	}
 
@@ -64,7 +75,7 @@ export class SegmentIngest {
 		if (!s) {
 			s = new SourcesRepository(this.db.kysely)
 				.byId(sourceId)
-				.then((row) => Spool.open(path.join(this.dir, String(sourceId)), Number(row?.spooled_through ?? 0)));
+				.then((row) => Spool.open(path.join(this.dir, String(sourceId)), Number(row?.spooled_through ?? 0), this.settings.maxLoadCalls));
 			this.spools.set(sourceId, s);
 			s.catch(() => this.spools.delete(sourceId));
 		}
@@ -78,9 +89,10 @@ export class SegmentIngest {
 	async accept(sourceId: number, text: string, calls: number): Promise<void> {
 		if (this.stopped) throw new Error('the server is stopping');
 		const spool = await this.spool(sourceId);
+		if (waitingIn(spool) + calls > this.settings.maxWaitingCalls) throw new Backlog(waitingIn(spool));
 		await spool.append(text, calls);
 		this.lastAck.set(sourceId, new Date());
-		if (spool.openCalls >= loadConfig().sources.segment.flushAtCalls) void this.flush();
+		if (spool.openCalls >= this.settings.flushAtCalls) void this.flush();
 	}
 
 	/** What waits in each spool. */
@@ -89,7 +101,7 @@ export class SegmentIngest {
 		for (const [id, s] of this.spools) {
 			const spool = await s.catch(() => null);
 			if (!spool) continue;
-			const waiting = spool.openCalls + spool.closed.reduce((n, c) => n + c.calls, 0);
+			const waiting = waitingIn(spool);
 			out.set(id, { waiting, last_received_at: this.lastAck.get(id)?.toISOString() ?? null });
 		}
 		return out;
@@ -150,10 +162,11 @@ export class SegmentIngest {
 
 	/** Loads one segment in one transaction with the source's mark; whether it committed. */
 	private async load(sourceId: number, segment: SpoolSegment): Promise<boolean> {
+		const config = loadConfig();
 		const receivedAt = (this.lastAck.get(sourceId) ?? (await fs.promises.stat(segment.file)).mtime).toISOString();
 		const [result] = await loadFiles(this.db, [segment.file], {
 			format: 'segment',
-			config: loadConfig(),
+			config,
 			sourceId,
 			maxRejectsListed: 0,
 			beforeCommit: async (conn) => {

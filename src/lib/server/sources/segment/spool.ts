@@ -44,7 +44,7 @@ export class Spool {
 	 * removed now, if a crash left them), later ones are closed and wait to be loaded again, and new calls go
 	 * to a fresh segment after them. A last line cut short by a crash was never acknowledged: it is cut off.
 	 */
-	static async open(dir: string, committedThrough: number): Promise<Spool> {
+	static async open(dir: string, committedThrough: number, maxSegmentCalls = Infinity): Promise<Spool> {
 		await fs.promises.mkdir(dir, { recursive: true });
 		let last = committedThrough;
 		const closed: SpoolSegment[] = [];
@@ -62,14 +62,16 @@ export class Spool {
 			if (calls === 0) await fs.promises.rm(file, { force: true });
 			else closed.push({ seq, file, calls });
 		}
-		const spool = new Spool(dir, last + 1);
+		const spool = new Spool(dir, last + 1, maxSegmentCalls);
 		spool.closed.push(...closed);
 		return spool;
 	}
 
+	/** `maxSegmentCalls`: a segment is closed once it holds this many calls, so no one load grows without bound. */
 	private constructor(
 		readonly dir: string,
-		seq: number
+		seq: number,
+		private readonly maxSegmentCalls: number
 	) {
 		this.seq = seq;
 	}
@@ -105,21 +107,26 @@ export class Spool {
 			for (const b of batch) b.done();
 		} catch (err) {
 			for (const b of batch) b.done(err as Error);
+			return;
 		}
+		if (this.calls >= this.maxSegmentCalls) await this.closeSegment();
+	}
+
+	/** Closes the open segment when it has calls: it joins the closed ones, and the next call starts a new one. */
+	private async closeSegment(): Promise<SpoolSegment | null> {
+		if (!this.handle || this.calls === 0) return null;
+		await this.handle.close();
+		const segment = { seq: this.seq, file: path.join(this.dir, segmentName(this.seq)), calls: this.calls };
+		this.handle = null;
+		this.seq++;
+		this.calls = 0;
+		this.closed.push(segment);
+		return segment;
 	}
 
 	/** Closes the open segment (after the writes before it) when it has calls; the next ones start a new one. */
 	rotate(): Promise<SpoolSegment | null> {
-		const rotated = this.chain.then(async () => {
-			if (!this.handle || this.calls === 0) return null;
-			await this.handle.close();
-			const segment = { seq: this.seq, file: path.join(this.dir, segmentName(this.seq)), calls: this.calls };
-			this.handle = null;
-			this.seq++;
-			this.calls = 0;
-			this.closed.push(segment);
-			return segment;
-		});
+		const rotated = this.chain.then(() => this.closeSegment());
 		this.chain = rotated.then(
 			() => {},
 			() => {}
