@@ -93,8 +93,18 @@ export const handle: Handle = async ({ event, resolve }) => {
 		return secured(deniedPage(denial.status, denial.message));
 	}
 	event.locals.principal = principal;
+	// A page's POST is a form action, which reads form data: anything else would fail inside the action as a 500.
+	if (event.request.method === 'POST' && isPage(event.route.id) && !isFormBody(event.request.headers.get('content-type'))) {
+		return secured(deniedPage(415, 'This page takes a form: post it as application/x-www-form-urlencoded or multipart/form-data.'));
+	}
 	return secured(await resolve(event));
 };
+
+/** Whether a route is a page (its POST a form action), not an endpoint. */
+const isPage = (routeId: string | null) => routeId !== null && !routeId.startsWith('/api/') && !routeId.startsWith('/v1/');
+
+/** Whether a content type is one a form sends. */
+const isFormBody = (type: string | null) => /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type ?? '');
 
 /** The longest query parameter value any page or endpoint takes (a search, a CSM's name, a date). */
 const MAX_PARAM = 1000;

@@ -122,6 +122,24 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/jobs', method: 'GET', url: '/jobs', expect: PAGE },
 	{ route: '/load', method: 'GET', url: '/load', expect: LEADER_PAGE },
 	{ route: '/rejected', method: 'GET', url: '/rejected', expect: { ...LEADER_PAGE, analyst: 200 } },
+	{ route: '/sources', method: 'GET', url: '/sources', expect: { ...LEADER_PAGE, analyst: 200 } },
+	// A form action: only a leader gets past the guard (the empty body is then the action's to refuse).
+	{ route: '/sources', method: 'POST', url: '/sources?/pause', expect: LEADER_API },
+	{ route: '/api/sources', method: 'GET', url: '/api/sources', expect: EXPLORERS_API },
+	{ route: '/api/sources', method: 'POST', url: '/api/sources', expect: CLI_ONLY },
+	// The tracking API's authority is a write key, never a session: without one everybody gets its 401.
+	{
+		route: '/v1/[call]',
+		method: 'POST',
+		url: '/v1/track',
+		expect: { nobody: 401, leader: 401, analyst: 401, csm: 401, otherCsm: 401, revoked: 401 }
+	},
+	{
+		route: '/v1/[call]',
+		method: 'OPTIONS',
+		url: '/v1/batch',
+		expect: { nobody: 'ok', leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok', revoked: 'ok' }
+	},
 	{ route: '/audit', method: 'GET', url: '/audit?action=person', expect: LEADER_PAGE },
 	{ route: '/people', method: 'GET', url: '/people', expect: LEADER_PAGE },
 	{ route: '/api/audit', method: 'GET', url: '/api/audit?action=session.start', expect: { ...LEADER_API, leader: 200 } },
@@ -199,7 +217,7 @@ describe('access over HTTP', () => {
 				want.push(`${c.method} ${c.url} as ${who}: ${expected}`);
 				if (res.status === 303 && expected === 303) expect(res.headers.get('location')).toMatch(/^\/signin\?next=|^\/$/);
 				if (res.status === 401 || res.status === 403)
-					expect(body, `${c.url} as ${who}`).toMatch(/Sign in first|needs the role|CSM|Only the adoption CLI|token/);
+					expect(body, `${c.url} as ${who}`).toMatch(/Sign in first|needs the role|CSM|Only the adoption CLI|token|write key/);
 			}
 		}
 		expect(got).toEqual(want);
