@@ -11,8 +11,7 @@ import type { Database } from '../db/connection.js';
 import { SourcesRepository, type SourceRow, type SourceTotals } from '../db/repositories/sources.repository.js';
 import { seal } from './vault.js';
 
-export const SOURCE_KINDS = ['segment', 'zendesk'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
+export type SourceKind = 'segment' | 'zendesk';
 
 /** What a Zendesk source is (`sources.settings`): where its API is, who signs in, and how often it is synced. */
 export interface ZendeskSettings {

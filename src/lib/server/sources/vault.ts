@@ -61,8 +61,3 @@ export function unseal(dbPath: string, sealed: string): string {
 		);
 	}
 }
-
-/** A secret as a page may show it: its last four characters. */
-export function masked(secret: string): string {
-	return `••••${secret.slice(-4)}`;
-}
