@@ -38,6 +38,8 @@ export class SegmentIngest {
 	private running: Promise<void> | null = null;
 	private again = false;
 	private stopped = false;
+	/** Stopping: no new timetable, whatever the flush under way does. */
+	private closing = false;
 	private settings = loadConfig().sources.segment;
 
 	constructor(
@@ -55,7 +57,7 @@ export class SegmentIngest {
 	}
 
 	private plan(): void {
-		if (this.stopped) return;
+		if (this.closing) return;
 		// Read once a cycle rather than on every request; a config that no longer parses leaves the last one in force.
 		try {
 			this.settings = loadConfig().sources.segment;
@@ -185,6 +187,7 @@ export class SegmentIngest {
 
 	/** Stops the timetable, loads what waits (unless `loadPending` is false), and closes the spools. */
 	async stop(options: { loadPending?: boolean } = {}): Promise<void> {
+		this.closing = true;
 		if (this.timer) clearTimeout(this.timer);
 		if (options.loadPending !== false) await this.flush();
 		this.stopped = true;
