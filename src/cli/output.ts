@@ -19,6 +19,17 @@ export function makeOutput(json: boolean): Output {
 	};
 }
 
+/**
+ * A secret piped on stdin (`--password-stdin`, `--token-stdin`), without its final line break; `usage` is the
+ * one-line refusal when stdin is a terminal (a secret typed there would echo).
+ */
+export async function readStdinSecret(usage: string): Promise<string> {
+	if (process.stdin.isTTY) throw new CliError(usage, 2);
+	let text = '';
+	for await (const chunk of process.stdin) text += chunk;
+	return text.replace(/\r?\n$/, '');
+}
+
 /** A failure the user should see as one line on stderr, with a non-zero exit code. */
 export class CliError extends Error {
 	constructor(

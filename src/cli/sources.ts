@@ -1,14 +1,11 @@
 import { performSources } from '../lib/server/jobs/channel.js';
 import type { SourceView } from '../lib/server/sources/registry.js';
-import { CliError, type Output } from './output.js';
+import { CliError, readStdinSecret, type Output } from './output.js';
 
-/** A secret piped on stdin (`--token-stdin`), without its final line break. */
-async function stdinSecret(flag: string): Promise<string> {
-	if (process.stdin.isTTY) throw new CliError(`${flag} reads the token from a pipe: echo "$ZENDESK_TOKEN" | adoption sources …`, 2);
-	let text = '';
-	for await (const chunk of process.stdin) text += chunk;
-	const token = text.replace(/\r?\n$/, '');
-	if (!token) throw new CliError(`${flag}: nothing was piped in`, 2);
+/** A token piped on stdin (`--token-stdin`); an empty one is refused. */
+async function stdinToken(): Promise<string> {
+	const token = await readStdinSecret('--token-stdin reads the token from a pipe: echo "$ZENDESK_TOKEN" | adoption sources …');
+	if (!token) throw new CliError('--token-stdin: nothing was piped in', 2);
 	return token;
 }
 
@@ -62,7 +59,7 @@ export async function sourcesAddCommand(
 				subdomain: opts.subdomain,
 				email: opts.email,
 				url: opts.url,
-				token: await stdinSecret('--token-stdin'),
+				token: await stdinToken(),
 				auth: opts.oauth ? 'oauth' : 'token',
 				everyMinutes: every
 			}
@@ -105,7 +102,7 @@ export async function sourcesRotateCommand(source: string, opts: { db: string },
 /** `adoption sources token SOURCE --token-stdin`: a Zendesk source's new API token. */
 export async function sourcesTokenCommand(source: string, opts: { db: string; tokenStdin?: boolean }, out: Output) {
 	if (!opts.tokenStdin) throw new CliError('adoption sources token reads the token from stdin: add --token-stdin', 2);
-	const doc = await performSources(opts.db, { kind: 'token', params: { source: ref(source), token: await stdinSecret('--token-stdin') } });
+	const doc = await performSources(opts.db, { kind: 'token', params: { source: ref(source), token: await stdinToken() } });
 	out.result({ source: doc.source });
 	out.info(`Token of '${doc.source.name}' replaced.`);
 }

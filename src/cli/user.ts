@@ -1,14 +1,9 @@
 import { performPeople } from '../lib/server/jobs/channel.js';
 import type { Person } from '../lib/server/db/repositories/people.repository.js';
-import { CliError, type Output } from './output.js';
+import { readStdinSecret, type Output } from './output.js';
 
-/** The password piped on stdin (`--password-stdin`), without its final line break. */
-async function stdinPassword(): Promise<string> {
-	if (process.stdin.isTTY) throw new CliError('--password-stdin reads the password from a pipe: echo "$PASSWORD" | adoption user …', 2);
-	let text = '';
-	for await (const chunk of process.stdin) text += chunk;
-	return text.replace(/\r?\n$/, '');
-}
+/** The password piped on stdin (`--password-stdin`). */
+const stdinPassword = () => readStdinSecret('--password-stdin reads the password from a pipe: echo "$PASSWORD" | adoption user …');
 
 const describe = (p: Person) => `${p.email}${p.name ? ` (${p.name})` : ''}: ${p.role}${p.csm ? ` for csm '${p.csm}'` : ''}, ${p.time_zone}`;
 

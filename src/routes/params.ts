@@ -25,3 +25,9 @@ export function intParam(url: URL, name: string, options: { min?: number; max?: 
 	}
 	return n;
 }
+
+/** A form field's trimmed text, or undefined when it is missing or blank. */
+export function formField(form: FormData, name: string): string | undefined {
+	const v = String(form.get(name) ?? '').trim();
+	return v === '' ? undefined : v;
+}

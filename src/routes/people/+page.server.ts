@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { actorOf } from '$lib/server/auth/audit.js';
 import { PeopleError, ROLES, runPeople, type PeopleDocs, type PeopleRequest } from '$lib/server/auth/people.js';
 import { readDatabase } from '../db.server.js';
+import { formField } from '../params.js';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The team (leaders only): everyone, with the forms to add a person, disable one, or give one a new password. */
@@ -21,20 +22,15 @@ async function act<R extends PeopleRequest, T>(locals: App.Locals, address: stri
 	}
 }
 
-const field = (form: FormData, name: string) => {
-	const v = String(form.get(name) ?? '').trim();
-	return v === '' ? undefined : v;
-};
-
 export const actions: Actions = {
 	/** Adds a person; their generated password is shown once. */
 	add: async ({ request, locals, getClientAddress }) => {
 		const form = await request.formData();
 		const params = {
-			email: field(form, 'email') ?? '',
-			role: field(form, 'role') as never,
-			name: field(form, 'name'),
-			csm: field(form, 'csm')
+			email: formField(form, 'email') ?? '',
+			role: formField(form, 'role') as never,
+			name: formField(form, 'name'),
+			csm: formField(form, 'csm')
 		};
 		return act(locals, getClientAddress(), { kind: 'add' as const, params }, (d) => ({
 			kind: 'add',
@@ -44,12 +40,12 @@ export const actions: Actions = {
 	},
 	/** Stops a person signing in (their sessions end). */
 	disable: async ({ request, locals, getClientAddress }) => {
-		const email = field(await request.formData(), 'email') ?? '';
+		const email = formField(await request.formData(), 'email') ?? '';
 		return act(locals, getClientAddress(), { kind: 'disable' as const, params: { email } }, () => ({ kind: 'disable', email }));
 	},
 	/** A new generated password, shown once (their sessions end). */
 	reset: async ({ request, locals, getClientAddress }) => {
-		const email = field(await request.formData(), 'email') ?? '';
+		const email = formField(await request.formData(), 'email') ?? '';
 		return act(locals, getClientAddress(), { kind: 'reset' as const, params: { email } }, (d) => ({
 			kind: 'reset',
 			email,

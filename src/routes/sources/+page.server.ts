@@ -6,6 +6,7 @@ import { jobQueue } from '$lib/server/jobs/queue.js';
 import { findSource, listSources, runSources, SourceError, type SourcesDocs, type SourcesRequest } from '$lib/server/sources/registry.js';
 import { sourcesStatus } from '$lib/server/sources/status.js';
 import { readDatabase } from '../db.server.js';
+import { formField } from '../params.js';
 import type { Actions, PageServerLoad } from './$types';
 
 const HOURS = 24;
@@ -36,11 +37,6 @@ export const load: PageServerLoad = ({ url, locals }) =>
 		};
 	});
 
-const field = (form: FormData, name: string) => {
-	const v = String(form.get(name) ?? '').trim();
-	return v === '' ? undefined : v;
-};
-
 /** Runs a request as the signed-in leader; a refusal comes back to the form with its message. */
 async function act<R extends SourcesRequest, T>(locals: App.Locals, address: string, request: R, then: (doc: SourcesDocs[R['kind']]) => T) {
 	try {
@@ -52,12 +48,12 @@ async function act<R extends SourcesRequest, T>(locals: App.Locals, address: str
 	}
 }
 
-const sourceOf = (form: FormData) => Number(field(form, 'source') ?? NaN);
+const sourceOf = (form: FormData) => Number(formField(form, 'source') ?? NaN);
 
 export const actions: Actions = {
 	/** A Segment source: its write key is shown once. */
 	add_segment: async ({ request, locals, getClientAddress }) => {
-		const name = field(await request.formData(), 'name') ?? '';
+		const name = formField(await request.formData(), 'name') ?? '';
 		return act(locals, getClientAddress(), { kind: 'add_segment' as const, params: { name } }, (d) => ({
 			kind: 'add_segment',
 			name: d.name,
@@ -67,12 +63,12 @@ export const actions: Actions = {
 	/** A Zendesk source: the token goes into the vault and is never shown again. */
 	add_zendesk: async ({ request, locals, getClientAddress }) => {
 		const form = await request.formData();
-		const every = field(form, 'every');
+		const every = formField(form, 'every');
 		const params = {
-			name: field(form, 'name'),
-			subdomain: field(form, 'subdomain') ?? '',
-			email: field(form, 'email') ?? '',
-			url: field(form, 'url'),
+			name: formField(form, 'name'),
+			subdomain: formField(form, 'subdomain') ?? '',
+			email: formField(form, 'email') ?? '',
+			url: formField(form, 'url'),
 			token: String(form.get('token') ?? '').trim(),
 			auth: form.get('oauth') ? ('oauth' as const) : ('token' as const),
 			everyMinutes: every === undefined ? undefined : Number(every)
