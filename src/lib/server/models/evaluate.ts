@@ -38,6 +38,67 @@ export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
 	return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
+/** Midranks (1-based; tied values share their average rank) of `v`. */
+function midranks(v: ArrayLike<number>): Float64Array {
+	const n = v.length;
+	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => v[a] - v[b]);
+	const ranks = new Float64Array(n);
+	for (let i = 0; i < n; ) {
+		let j = i;
+		while (j + 1 < n && v[order[j + 1]] === v[order[i]]) j++;
+		for (let k = i; k <= j; k++) ranks[order[k]] = (i + j) / 2 + 1;
+		i = j + 1;
+	}
+	return ranks;
+}
+
+/** ROC AUCs of several scorings of the same rows, with DeLong's covariance of their estimates. */
+export interface PairedAuc {
+	auc: number[];
+	/** cov[a][b] of the AUC estimates; cov[a][a] is AUC a's variance. */
+	cov: number[][];
+}
+
+/**
+ * DeLong, DeLong & Clarke-Pearson (1988), by Sun & Xu's (2014) midrank algorithm: per model, each positive's
+ * V₁₀ = (its rank among all rows − its rank among positives) / n₋ and each negative's V₀₁ = 1 − (its rank
+ * among all − its rank among negatives) / n₊; AUC = mean V₁₀, and cov = S₁₀/n₊ + S₀₁/n₋ with S the sample
+ * covariances (n − 1) of the V's across models. Var(AUC_a − AUC_b) = cov[a][a] + cov[b][b] − 2·cov[a][b]:
+ * the paired test, which counts that both models scored the same rows. NaN when a class is missing.
+ */
+export function pairedAuc(y: ArrayLike<number>, scores: ArrayLike<number>[]): PairedAuc {
+	for (const s of scores) checkLengths(y, s);
+	const pos: number[] = [];
+	const neg: number[] = [];
+	for (let i = 0; i < y.length; i++) (y[i] === 1 ? pos : neg).push(i);
+	const m = pos.length;
+	const n = neg.length;
+	const k = scores.length;
+	if (!m || !n) return { auc: scores.map(() => NaN), cov: scores.map(() => scores.map(() => NaN)) };
+	const v10: Float64Array[] = [];
+	const v01: Float64Array[] = [];
+	for (const s of scores) {
+		const all = midranks(s);
+		const rp = midranks(pos.map((i) => s[i]));
+		const rn = midranks(neg.map((i) => s[i]));
+		v10.push(Float64Array.from(pos, (i, a) => (all[i] - rp[a]) / n));
+		v01.push(Float64Array.from(neg, (i, b) => 1 - (all[i] - rn[b]) / m));
+	}
+	const mean = (a: Float64Array) => a.reduce((t, x) => t + x, 0) / a.length;
+	const auc = v10.map(mean);
+	const covOf = (u: Float64Array, w: Float64Array, mu: number, mw: number) => {
+		if (u.length < 2) return 0;
+		let c = 0;
+		for (let i = 0; i < u.length; i++) c += (u[i] - mu) * (w[i] - mw);
+		return c / (u.length - 1);
+	};
+	const m01 = v01.map(mean);
+	const cov = Array.from({ length: k }, (_, a) =>
+		Array.from({ length: k }, (_, b) => covOf(v10[a], v10[b], auc[a], auc[b]) / m + covOf(v01[a], v01[b], m01[a], m01[b]) / n)
+	);
+	return { auc, cov };
+}
+
 /**
  * PR AUC as average precision: AP = Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the distinct score thresholds from high to low,
  * where Pₖ and Rₖ are the precision and recall of predicting positive at scores ≥ the k-th threshold

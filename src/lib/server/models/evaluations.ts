@@ -26,11 +26,22 @@ export const calibrationBinSchema = z.object({
 });
 export type CalibrationBin = z.infer<typeof calibrationBinSchema>;
 
-/** A model family the classifier tries: L2 logistic regression, and a one-hidden-layer relu network. */
-export const classifierKindSchema = z.enum(['logistic', 'mlp']);
+/** A model family the classifier tries: L2 logistic regression, gradient-boosted trees, a one-hidden-layer relu network. */
+export const classifierKindSchema = z.enum(['logistic', 'gbdt', 'mlp']);
 
-/** One candidate on the validation rows, after its own calibration; `epochs` = the epoch kept. */
-export const candidateSchema = z.object({ kind: classifierKindSchema, auc: measure, brier: measure, logloss: measure, epochs: z.number() });
+/**
+ * One candidate on the validation rows: AUC with its DeLong 95 % interval (absent in older evaluations),
+ * Brier and log loss after its own Platt scaling; `epochs` = the epoch (or boosting round) kept.
+ */
+export const candidateSchema = z.object({
+	kind: classifierKindSchema,
+	auc: measure,
+	auc_low: measure.optional(),
+	auc_high: measure.optional(),
+	brier: measure,
+	logloss: measure,
+	epochs: z.number()
+});
 export type Candidate = z.infer<typeof candidateSchema>;
 
 /** What `adoption train --model churn` reports and saves: the chosen model's figures on the held-out test. */

@@ -66,3 +66,114 @@ export function fitPlatt(s: ArrayLike<number>, y: ArrayLike<number>): Platt {
 	}
 	return { a, b };
 }
+
+/**
+ * Isotonic calibration: the non-decreasing step function of the score that best fits the labels (pool
+ * adjacent violators), stored as its blocks' mean scores `x` and observed rates `y`; between two blocks p is
+ * interpolated linearly, so distinct scores keep distinct probabilities and the ranking (AUC) is kept.
+ */
+export interface Isotonic {
+	x: number[];
+	y: number[];
+}
+
+/** The calibration a classifier applies to its margin: Platt's (older artifacts have no `method`) or isotonic. */
+export type Calibration = ({ method?: 'platt' } & Platt) | ({ method: 'isotonic' } & Isotonic);
+
+/**
+ * Fits {@link Isotonic} by pool adjacent violators on the scores sorted ascending (ties pooled first), then
+ * keeps the rates inside [½/n, 1 − ½/n], so no prediction is exactly 0 or 1.
+ */
+export function fitIsotonic(s: ArrayLike<number>, y: ArrayLike<number>): Isotonic {
+	const n = s.length;
+	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a] - s[b]);
+	// Blocks as running sums: score sum, label sum, count.
+	const xs: number[] = [];
+	const ys: number[] = [];
+	const ws: number[] = [];
+	for (let k = 0; k < n; ) {
+		let j = k;
+		let sx = 0;
+		let sy = 0;
+		while (j < n && s[order[j]] === s[order[k]]) {
+			sx += s[order[j]];
+			sy += y[order[j]];
+			j++;
+		}
+		xs.push(sx);
+		ys.push(sy);
+		ws.push(j - k);
+		while (ys.length > 1 && ys[ys.length - 2] / ws[ws.length - 2] >= ys[ys.length - 1] / ws[ws.length - 1]) {
+			const [x1, y1, w1] = [xs.pop()!, ys.pop()!, ws.pop()!];
+			xs[xs.length - 1] += x1;
+			ys[ys.length - 1] += y1;
+			ws[ws.length - 1] += w1;
+		}
+		k = j;
+	}
+	const lo = 0.5 / n;
+	return { x: xs.map((v, i) => v / ws[i]), y: ys.map((v, i) => Math.min(1 - lo, Math.max(lo, v / ws[i]))) };
+}
+
+/** p for score s under an isotonic fit: linear between block centres, the end rates beyond them. */
+export function isotonicProbability(iso: Isotonic, s: number): number {
+	const { x, y } = iso;
+	if (s <= x[0]) return y[0];
+	if (s >= x[x.length - 1]) return y[y.length - 1];
+	let lo = 0;
+	let hi = x.length - 1;
+	while (hi - lo > 1) {
+		const mid = (lo + hi) >> 1;
+		if (x[mid] <= s) lo = mid;
+		else hi = mid;
+	}
+	return y[lo] + ((y[hi] - y[lo]) * (s - x[lo])) / (x[hi] - x[lo]);
+}
+
+/** The calibrated probability of margin s. */
+export function calibrated(c: Calibration, s: number): number {
+	return c.method === 'isotonic' ? isotonicProbability(c, s) : sigmoid(c.a * s + c.b);
+}
+
+/** Both methods' Brier scores by cross-fitting, and the method chosen. */
+export interface CalibrationChoice {
+	calibration: Calibration;
+	brier: { platt: number; isotonic: number | null };
+}
+
+/** Validation rows below which isotonic is not tried: its steps need data, Platt's two numbers do not. */
+const ISOTONIC_MIN_ROWS = 200;
+
+/**
+ * Chooses between Platt and isotonic calibration of margins `s` by Brier score, honestly: each method is
+ * fitted on one half of the rows and scored on the other, then the halves swap (`halves` splits the rows,
+ * stratified and seeded, by the caller). Isotonic, the more flexible, is chosen only when its Brier score
+ * is lower by more than the standard error of the paired per-row difference, the rule the model kinds
+ * follow. The chosen method is then fitted on all rows.
+ */
+export function chooseCalibration(s: ArrayLike<number>, y: ArrayLike<number>, halves: [number[], number[]]): CalibrationChoice {
+	const platt = fitPlatt(s, y);
+	if (s.length < ISOTONIC_MIN_ROWS) return { calibration: { method: 'platt', ...platt }, brier: { platt: NaN, isotonic: null } };
+	// Per row: Platt's squared error minus isotonic's, each from the fit on the other half.
+	const gain: number[] = [];
+	let bPlatt = 0;
+	let bIso = 0;
+	for (const [fit, score] of [halves, [halves[1], halves[0]]]) {
+		const sf = fit.map((i) => s[i]);
+		const yf = fit.map((i) => y[i]);
+		const p = fitPlatt(sf, yf);
+		const iso = fitIsotonic(sf, yf);
+		for (const i of score) {
+			const ep = (sigmoid(p.a * s[i] + p.b) - y[i]) ** 2;
+			const ei = (isotonicProbability(iso, s[i]) - y[i]) ** 2;
+			bPlatt += ep;
+			bIso += ei;
+			gain.push(ep - ei);
+		}
+	}
+	const n = gain.length;
+	const mean = gain.reduce((t, v) => t + v, 0) / n;
+	const se = Math.sqrt(gain.reduce((t, v) => t + (v - mean) ** 2, 0) / (n - 1) / n);
+	const brier = { platt: bPlatt / n, isotonic: bIso / n };
+	return mean > se ? { calibration: { method: 'isotonic', ...fitIsotonic(s, y) }, brier } : { calibration: { method: 'platt', ...platt }, brier };
+}
