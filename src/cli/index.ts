@@ -203,8 +203,12 @@ command<[]>('train', 'train a model, evaluate it on held-out data and save it un
 	.option('--id <column>', 'with --features: the identifier column (dropped from the inputs)');
 
 command<[]>('score', 'score every account with the latest models and store the scores', (o) =>
-	scoreCommand({ db: o.db, asOf: o.asOf }, makeOutput(!!o.json))
-).option('--as-of <date>', 'score as of this date (default: the day after the last data)');
+	scoreCommand({ db: o.db, asOf: o.asOf, features: o.features, model: o.model, out: o.out }, makeOutput(!!o.json))
+)
+	.option('--as-of <date>', 'score as of this date (default: the day after the last data)')
+	.option('--features <file>', 'score the rows of your own account-level table instead (CSV or Parquet); no database')
+	.option('--model <name>', 'with --features: the model `train --features` saved, features-NAME')
+	.option('--out <file>', "with --features: write every row's score to this .csv or .parquet file");
 
 withAddress(
 	command<[]>('demo', 'generate sample data if there is none, load it and serve the app', (o) =>

@@ -61,7 +61,15 @@ function printChurn(r: ChurnEvaluation & { version: string }, out: Output) {
 		`  Brier ${fixed(r.brier, 4)} (base-rate predictor ${fixed(r.brier_base_rate, 4)})   top decile: precision ${pct(r.top_decile.precision)}, lift ${fixed(r.top_decile.lift, 2)}×`
 	);
 	out.info(`  Health score AUC ${fixed(r.health_auc, 3)} (how well the health weights rank the same churners)`);
-	out.info('  Calibration (mean predicted → observed churn, per tenth of the probability scale):');
+	out.info('  Candidates on held-out training rows (validation AUC, 95 % interval):');
+	for (const c of r.candidates)
+		out.info(
+			`    ${c.kind.padEnd(9)} ${fixed(c.auc, 3)}${c.auc_low != null && c.auc_high != null ? ` (${fixed(c.auc_low, 3)}–${fixed(c.auc_high, 3)})` : ''}${c.kind === r.model ? '  chosen' : ''}`
+		);
+	if (r.selection) out.info(`  ${r.selection}`);
+	if (r.calibration_method)
+		out.info(`  Probabilities calibrated by ${r.calibration_method === 'isotonic' ? 'isotonic regression' : 'Platt scaling'}`);
+	out.info('  Calibration on the test accounts (mean predicted → observed churn, per tenth of the probability scale):');
 	for (const b of r.calibration.filter((c) => c.count > 0))
 		out.info(`    ${pct(b.mean_predicted).padStart(7)} → ${pct(b.observed_rate).padStart(7)}  (${b.count} accounts)`);
 }

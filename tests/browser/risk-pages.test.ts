@@ -21,6 +21,7 @@ interface Reports {
 		brier: number;
 		model: string;
 		version: string;
+		selection: string;
 		calibration: { count: number }[];
 	};
 	csat: { mae: number; baseline_mae: number };
@@ -219,8 +220,16 @@ describe('the models page', () => {
 
 		// How it was tested, the candidates (the chosen one marked) and the CSAT/CES models.
 		await expect(text('#backtest')).resolves.toMatch(/Test snapshot 2 Aug 2026: [\d,]+ accounts live that day/);
-		await expect(page.locator('#candidates tbody tr').count()).resolves.toBe(2);
+		await expect(page.locator('#candidates tbody tr').count()).resolves.toBe(3);
 		await expect(page.locator(`#candidates tr.chosen`).getAttribute('data-candidate')).resolves.toBe(churn.model);
+		// Each candidate's AUC with its interval, why the chosen one was chosen, and the calibration used.
+		await expect(text('#candidates tr[data-candidate="gbdt"]')).resolves.toMatch(
+			/Gradient-boosted trees.*0\.\d{3} 0\.\d{3}–0\.\d{3}.*\d+ trees/
+		);
+		await expect(text('[data-testid="selection"]')).resolves.toBe(churn.selection);
+		await expect(text('[data-testid="calibration-method"]')).resolves.toMatch(
+			/^Calibrated by (Platt scaling|isotonic regression), chosen on held-out training rows by Brier score/
+		);
 		for (const kind of ['csat', 'ces'] as const) {
 			const cells = await page.locator(`#satisfaction tr[data-model="${kind}"] td`).allTextContents();
 			expect(cells.slice(2, 4)).toEqual([reports[kind].mae.toFixed(3), reports[kind].baseline_mae.toFixed(3)]);

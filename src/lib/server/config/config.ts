@@ -320,10 +320,16 @@ export const configSchema = z
 				trainingSnapshots: z.number().int().min(1).max(36).default(12),
 				snapshotEveryDays: z.number().int().min(7).max(365).default(30),
 				/** Seed of every shuffle and initialisation: the same data and seed give the same model. */
-				seed: z.number().int().default(42)
+				seed: z.number().int().default(42),
+				/** Model kinds tried (see `models/core/classifier.ts`); the simplest is kept unless another is clearly better. */
+				kinds: z
+					.array(z.enum(['logistic', 'gbdt', 'mlp']))
+					.min(1)
+					.refine((k) => new Set(k).size === k.length, 'a kind is listed twice')
+					.default(['logistic', 'gbdt', 'mlp'])
 			})
 			.strict()
-			.default({ labelDays: 90, trainingSnapshots: 12, snapshotEveryDays: 30, seed: 42 }),
+			.default({ labelDays: 90, trainingSnapshots: 12, snapshotEveryDays: 30, seed: 42, kinds: ['logistic', 'gbdt', 'mlp'] }),
 		/** Health score weights (normalised to sum 1; a missing part's weight goes to the others). */
 		health: z
 			.object({

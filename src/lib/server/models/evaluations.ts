@@ -71,6 +71,11 @@ export const churnEvaluationSchema = z.object({
 	health_auc: measure,
 	/** Each candidate's validation figures (the model is chosen among them). */
 	candidates: z.array(candidateSchema),
+	/** Why the chosen kind was chosen, in words (absent in evaluations from before the rule). */
+	selection: z.string().optional(),
+	/** How the margin became a probability, and both methods' cross-fitted validation Brier scores. */
+	calibration_method: z.enum(['platt', 'isotonic']).optional(),
+	calibration_brier: z.object({ platt: measure, isotonic: measure }).optional(),
 	features: z.array(z.string()),
 	/** Seconds spent building and reading the feature snapshots, training (every candidate), and evaluating. */
 	seconds: z.object({ features: z.number(), training: z.number(), evaluation: z.number() })

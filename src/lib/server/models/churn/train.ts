@@ -63,7 +63,7 @@ export async function trainChurn(db: Database, config: Config, opts: TrainChurnO
 	const encoding = fitEncoding(frame, trainRows);
 	const names = encodedNames(encoding);
 	say(`training on ${yTrain.length.toLocaleString('en-US')} account snapshots, ${names.length} inputs`);
-	const model = await trainClassifier(encodeFrame(frame, encoding, trainRows), yTrain, names, { seed: config.churn.seed, onProgress: say });
+	const model = await trainClassifier(encodeFrame(frame, encoding, trainRows), yTrain, names, { seed: config.churn.seed, kinds: config.churn.kinds, onProgress: say });
 	const t2 = performance.now();
 	const pTest = model.predict(encodeFrame(frame, encoding, testRows));
 	const report = classificationReport(yTest, pTest);
@@ -83,6 +83,9 @@ export async function trainChurn(db: Database, config: Config, opts: TrainChurnO
 		...(oracle.note ? { oracle_note: oracle.note } : {}),
 		health_auc: healthAuc,
 		candidates: model.artifact.validation,
+		selection: model.artifact.selection,
+		calibration_method: model.artifact.calibration.method ?? 'platt',
+		calibration_brier: model.artifact.calibration_brier,
 		features: names,
 		seconds: { features: (t1 - t0) / 1000, training: (t2 - t1) / 1000, evaluation: (performance.now() - t2) / 1000 }
 	};

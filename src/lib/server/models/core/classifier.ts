@@ -276,7 +276,6 @@ export async function trainClassifier(X: number[][], y: number[], features: stri
 	}
 
 	const { candidates, chosen, selection } = choose(trained, yValid);
-	say(selection);
 	const winner = trained[chosen];
 	const choice: CalibrationChoice = chooseCalibration(winner.margins, yValid, stratifiedSplit(yValid, 0.5, seed + 4));
 	const hyper = { ...winner.hyper, positive_weight: positiveWeight, validation_share: share };

@@ -21,7 +21,8 @@ export interface FoldResult {
 /**
  * Stratified k-fold cross-validation with a fixed seed. Per fold, everything learnt from data (medians,
  * kept levels, scaling, weights, calibration) is fitted on the other folds only, then the fold is scored.
- * `rows` are table rows with labels `y` (aligned).
+ * `rows` are table rows with labels `y` (aligned). Also returns each row's held-out probability (aligned
+ * with `rows`), from the fold that held it out.
  */
 export async function crossValidate(
 	table: TextTable,
@@ -29,9 +30,10 @@ export async function crossValidate(
 	rows: number[],
 	y: number[],
 	opts: { folds: number; seed: number; onProgress?: (m: string) => void }
-): Promise<FoldResult[]> {
+): Promise<{ folds: FoldResult[]; predictions: Float64Array }> {
 	const folds = stratifiedFolds(y, opts.folds, opts.seed);
 	const results: FoldResult[] = [];
+	const predictions = new Float64Array(rows.length);
 	for (let f = 0; f < folds.length; f++) {
 		const held = new Set(folds[f]);
 		const trainIdx = y.map((_, k) => k).filter((k) => !held.has(k));
@@ -46,6 +48,7 @@ export async function crossValidate(
 		const yTest = folds[f].map((k) => y[k]);
 		const model = await trainClassifier(train, yTrain, encoder.features, { seed: opts.seed });
 		const p = model.predict(test);
+		folds[f].forEach((k, i) => (predictions[k] = p[i]));
 		const result: FoldResult = {
 			fold: f + 1,
 			rows: yTest.length,
@@ -58,5 +61,5 @@ export async function crossValidate(
 		opts.onProgress?.(`fold ${result.fold}/${folds.length}: AUC ${result.auc.toFixed(3)} (${result.model})`);
 		results.push(result);
 	}
-	return results;
+	return { folds: results, predictions };
 }

@@ -3,7 +3,7 @@ import { trainClassifier, type ClassifierKind } from '../core/classifier.js';
 import { saveModel } from '../store.js';
 import { planColumns, type DroppedColumn } from './columns.js';
 import { crossValidate, type FoldResult } from './crossval.js';
-import { fitEncoder, type EncodedColumn } from './encode.js';
+import { fitEncoder, type ColumnEncoding, type EncodedColumn } from './encode.js';
 import { parseLabel } from './label.js';
 import { readTextTable } from './read.js';
 
@@ -34,8 +34,9 @@ export interface FeatureFileReport {
 	pr_auc: number;
 	brier: number;
 	folds: FoldResult[];
-	/** The kind chosen in most folds (logistic on a tie). */
+	/** The kind of the saved model (fitted on every row), and why it was chosen; each fold's choice is in `folds`. */
 	model: ClassifierKind;
+	selection: string;
 	seed: number;
 	/** Rows used (with a label) and how many of them are positive. */
 	rows: number;
@@ -51,6 +52,35 @@ export interface FeatureFileReport {
 	missing_imputed: { column: string; count: number }[];
 	/** Where the model fitted on all rows was saved: `models/<name>/<version>/`. */
 	saved: { name: string; version: string; dir: string };
+}
+
+/**
+ * What a feature-file model's metadata.json holds (`encoding` and `reference` are absent in older models).
+ * A type, not an interface, so it is a plain record as saveModel takes.
+ */
+export type FeatureModelMetadata = {
+	source: string;
+	label: string;
+	id: string | null;
+	label_values: { positive: string; negative: string };
+	encoded: EncodedColumn[];
+	/** How to encode new rows (see `encoderFor`). */
+	encoding: ColumnEncoding[];
+	/** Sorted cross-validated held-out probabilities, thinned to at most {@link REFERENCE_SIZE}: what a new score's percentile is read against. */
+	reference: number[];
+	dropped: DroppedColumn[];
+	seed: number;
+	created_at: string;
+};
+
+/** At most this many reference quantiles (0, 0.1 %, …, 100 %): percentiles to a tenth, whatever the rows. */
+const REFERENCE_SIZE = 1001;
+
+/** The sorted probabilities, or {@link REFERENCE_SIZE} evenly spaced quantiles of them when there are more. */
+function referenceQuantiles(p: Float64Array): number[] {
+	const sorted = Array.from(p.slice().sort());
+	if (sorted.length <= REFERENCE_SIZE) return sorted;
+	return Array.from({ length: REFERENCE_SIZE }, (_, k) => sorted[Math.round((k * (sorted.length - 1)) / (REFERENCE_SIZE - 1))]);
 }
 
 /** The saved model's name: `features-` + the file's name without its extension, in lower kebab case. */
@@ -73,7 +103,9 @@ function sampleSd(xs: number[]): number {
  * Trains and evaluates on a user's own feature table: reads it (readTextTable), reads the label
  * (parseLabel), types and drops columns (planColumns), then runs stratified k-fold cross-validation
  * (crossValidate) with a fixed seed, and saves a model fitted on every row under
- * `models/features-<file name>/<version>/` with that evaluation. Errors name the file and the column.
+ * `models/features-<file name>/<version>/` with that evaluation, and in its metadata what scoring new rows
+ * needs (scoreFeatureFile): the encoding and the held-out probabilities as the percentile reference.
+ * Errors name the file and the column.
  */
 export async function trainOnFeatureFile(opts: FeatureFileOptions): Promise<FeatureFileReport> {
 	const seed = opts.seed ?? 42;
@@ -96,9 +128,11 @@ export async function trainOnFeatureFile(opts: FeatureFileOptions): Promise<Feat
 	if (!plans.length) throw new Error(`${opts.file} has no usable feature columns (${dropped.map((d) => `${d.column}: ${d.reason}`).join('; ')})`);
 	const whole = fitEncoder(table, plans, rows);
 	const imputed = whole.transform(rows).imputed;
-	const folds = await crossValidate(table, plans, rows, y, { folds: k, seed, onProgress: opts.onProgress });
+	const { folds, predictions } = await crossValidate(table, plans, rows, y, { folds: k, seed, onProgress: opts.onProgress });
 	const aucs = folds.map((f) => f.auc);
-	const logisticFolds = folds.filter((f) => f.model === 'logistic').length;
+	// The model to keep is fitted on every row; the cross-validation is its evaluation.
+	opts.onProgress?.('fitting the final model on all rows');
+	const final = await trainClassifier(whole.transform(rows).X, y, whole.features, { seed });
 	const report: Omit<FeatureFileReport, 'saved'> = {
 		file: opts.file,
 		label: opts.label,
@@ -107,7 +141,8 @@ export async function trainOnFeatureFile(opts: FeatureFileOptions): Promise<Feat
 		pr_auc: mean(folds.map((f) => f.pr_auc)),
 		brier: mean(folds.map((f) => f.brier)),
 		folds,
-		model: logisticFolds * 2 >= folds.length ? 'logistic' : 'mlp',
+		model: final.artifact.kind,
+		selection: final.artifact.selection ?? '',
 		seed,
 		rows: rows.length,
 		positives,
@@ -118,19 +153,23 @@ export async function trainOnFeatureFile(opts: FeatureFileOptions): Promise<Feat
 		encoded: whole.encoded,
 		missing_imputed: [...imputed.entries()].map(([column, count]) => ({ column, count }))
 	};
-	// The model to keep is fitted on every row; the cross-validation above is its evaluation.
-	opts.onProgress?.('fitting the final model on all rows');
-	const final = await trainClassifier(whole.transform(rows).X, y, whole.features, { seed });
 	const name = featureModelName(opts.file);
+	const metadata: FeatureModelMetadata = {
+		source: opts.file,
+		label: opts.label,
+		id: opts.id ?? null,
+		label_values: report.label_values,
+		encoded: whole.encoded,
+		encoding: whole.encoding,
+		// Held-out rather than the final model's own (optimistic) training scores: what new rows will look like.
+		reference: referenceQuantiles(predictions),
+		dropped,
+		seed,
+		created_at: new Date().toISOString()
+	};
 	const { version, dir } = saveModel(
 		name,
-		{
-			model: final.artifact,
-			features: whole.features,
-			scaling: final.artifact.scaling,
-			metadata: { source: opts.file, label: opts.label, id: opts.id ?? null, label_values: report.label_values, encoded: whole.encoded, dropped, seed, created_at: new Date().toISOString() },
-			evaluation: report
-		},
+		{ model: final.artifact, features: whole.features, scaling: final.artifact.scaling, metadata, evaluation: report },
 		opts.root
 	);
 	return { ...report, saved: { name, version, dir } };
@@ -148,7 +187,8 @@ export function formatFeatureFileReport(r: FeatureFileReport): string {
 			(r.rows_without_label ? `; ${r.rows_without_label} rows without a label left out` : ''),
 		`ROC AUC ${r.auc.toFixed(3)} ± ${r.auc_sd.toFixed(3)} (stratified ${r.folds.length}-fold cross-validation, seed ${r.seed}); PR AUC ${r.pr_auc.toFixed(3)}; Brier ${r.brier.toFixed(3)}`,
 		...r.folds.map((f) => `  fold ${f.fold}: AUC ${f.auc.toFixed(3)}  PR AUC ${f.pr_auc.toFixed(3)}  Brier ${f.brier.toFixed(3)}  ${f.model}`),
-		`Model: ${r.model} (chosen in ${r.folds.filter((f) => f.model === r.model).length} of ${r.folds.length} folds); fitted on all rows and saved as ${r.saved.dir}`
+		`Model: ${r.model} (also chosen in ${r.folds.filter((f) => f.model === r.model).length} of ${r.folds.length} folds), fitted on all rows and saved as ${r.saved.dir}`,
+		`  ${r.selection}`
 	];
 	const kinds = (['numeric', 'boolean', 'categorical'] as const)
 		.map((k) => [k, r.encoded.filter((e) => e.kind === k).length] as const)
