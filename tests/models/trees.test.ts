@@ -122,7 +122,9 @@ describe('gradient-boosted trees as a candidate', () => {
 		expect(trees.auc!).toBeGreaterThan(logistic.auc! + 0.1);
 		expect(trees.auc_low!).toBeLessThan(trees.auc!);
 		expect(trees.auc_high!).toBeGreaterThan(trees.auc!);
-		expect(model.artifact.selection).toMatch(/^gbdt chosen\. gbdt replaced logistic: validation AUC 0\.\d{3} vs 0\.\d{3}, \+0\.\d{3} is more than the standard error/);
+		expect(model.artifact.selection).toMatch(
+			/^Gradient-boosted trees chosen\. gradient-boosted trees replaced logistic regression: validation AUC 0\.\d{3} vs 0\.\d{3}, \+0\.\d{3} is more than the standard error/
+		);
 		expect(rocAuc(test.y, model.predict(test.X))).toBeGreaterThan(0.75);
 	});
 
@@ -130,7 +132,7 @@ describe('gradient-boosted trees as a candidate', () => {
 		const data = planted(6000, 1);
 		const model = await trainClassifier(data.X, data.y, data.features, { seed: 42 });
 		expect(model.artifact.kind).toBe('logistic');
-		expect(model.artifact.selection).toMatch(/^logistic chosen\. logistic kept over gbdt: .*; logistic kept over mlp: /);
+		expect(model.artifact.selection).toMatch(/^Logistic regression chosen\. gradient-boosted trees not chosen: .*; the neural network \(MLP\) not chosen: /);
 	});
 });
 

@@ -196,6 +196,9 @@ function treeSpec(seed: number, maxRounds: number): TreeSpec {
 	};
 }
 
+/** The kinds in the selection sentence, which the CLI prints and the models page shows. */
+const KIND_NAMES: Record<ClassifierKind, string> = { logistic: 'logistic regression', gbdt: 'gradient-boosted trees', mlp: 'the neural network (MLP)' };
+
 /** One trained candidate: its model, its margins on the validation rows and what it took. */
 interface Trained {
 	kind: ClassifierKind;
@@ -313,21 +316,23 @@ function choose(trained: Trained[], y: number[]): { candidates: Candidate[]; cho
 	let chosen = 0;
 	const reasons: string[] = [];
 	const f = (x: number) => x.toFixed(3);
+	const name = (k: number) => KIND_NAMES[trained[k].kind];
 	for (let k = 1; k < trained.length; k++) {
 		const diff = auc[k] - auc[chosen];
 		const se = Math.sqrt(Math.max(0, cov[k][k] + cov[chosen][chosen] - 2 * cov[k][chosen]));
-		const [it, other] = [trained[k].kind, trained[chosen].kind];
+		const vs = `validation AUC ${f(auc[k])} vs ${f(auc[chosen])}`;
 		if (diff > se) {
-			reasons.push(`${it} replaced ${other}: validation AUC ${f(auc[k])} vs ${f(auc[chosen])}, +${f(diff)} is more than the standard error of the paired difference (${f(se)})`);
+			reasons.push(`${name(k)} replaced ${name(chosen)}: ${vs}, +${f(diff)} is more than the standard error of the paired difference (${f(se)})`);
 			chosen = k;
 		} else {
 			reasons.push(
 				diff > 0
-					? `${other} kept over ${it}: validation AUC ${f(auc[chosen])} vs ${f(auc[k])}, ${it}'s +${f(diff)} is within the standard error of the paired difference (${f(se)})`
-					: `${other} kept over ${it}: validation AUC ${f(auc[chosen])} vs ${f(auc[k])}, ${it} is not higher`
+					? `${name(k)} not chosen: ${vs}, +${f(diff)} is within the standard error of the paired difference (${f(se)})`
+					: `${name(k)} not chosen: ${vs}, not higher`
 			);
 		}
 	}
-	const selection = trained.length === 1 ? `${trained[0].kind}, the only kind tried (validation AUC ${f(auc[0])})` : `${trained[chosen].kind} chosen. ${reasons.join('; ')}.`;
+	const lead = KIND_NAMES[trained[chosen].kind].replace(/^./, (c) => c.toUpperCase());
+	const selection = trained.length === 1 ? `${lead}, the only kind tried (validation AUC ${f(auc[0])}).` : `${lead} chosen. ${reasons.join('; ')}.`;
 	return { candidates, chosen, selection };
 }
