@@ -156,7 +156,7 @@ export function driverPlan(inputs: string[]): DriverPlan {
  * levels together) and per story (see {@link STORIES}), the `top` largest positive ones, each told by the
  * sentence of its strongest column. Only what raises the risk is a driver.
  */
-export function topDrivers(contributions: number[], plan: DriverPlan, frame: FeatureFrame, i: number, top = 3): Driver[] {
+export function topDrivers(contributions: ArrayLike<number>, plan: DriverPlan, frame: FeatureFrame, i: number, top = 3): Driver[] {
 	const { byColumn, byStory, lead } = plan.scratch;
 	byColumn.fill(0);
 	byStory.fill(0);

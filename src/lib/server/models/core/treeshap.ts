@@ -149,35 +149,76 @@ export function expectedValue(model: TreeEnsemble): number {
 export function treeContributions(model: TreeEnsemble, x: ArrayLike<number>, n: number, d: number): Float64Array {
 	const out = new Float64Array(n * d);
 	const phi = new Float64Array(d);
-	for (const tree of model.trees) {
-		const internal = Int32Array.from(tree.feature.flatMap((f, k) => (f >= 0 ? [k] : [])));
-		const feature = Int32Array.from(internal, (k) => tree.feature[k]);
-		const threshold = Float64Array.from(internal, (k) => tree.threshold[k]);
-		const paths = new Paths(treeDepth(tree) + 2);
-		const left = new Uint8Array(tree.feature.length);
-		// A pattern indexes a table of 2^splits slots (a tree of depth ≤ 4 has ≤ 15 splits: 32,768 slots);
-		// a Map cost 0.7 µs a lookup, most of the time. Trees with more than 20 splits go uncached.
-		const cached = internal.length <= 20;
-		const slots = new Int32Array(cached ? 1 << internal.length : 0).fill(-1);
-		const patterns: { features: Int32Array; values: Float64Array }[] = [];
+	// Column-major copy: a tree's splits are tested feature by feature over every row, in sequence.
+	const columns = Array.from({ length: d }, (_, j) => {
+		const c = new Float64Array(n);
+		for (let r = 0; r < n; r++) c[r] = x[r * d + j];
+		return c;
+	});
+	// Every pattern's non-zero contributions, end to end in two growing pools: objects and typed arrays per
+	// pattern cost more to make and read than the sums themselves.
+	let featurePool = new Int32Array(1 << 16);
+	let valuePool = new Float64Array(1 << 16);
+	let used = 0;
+	const keep = () => {
+		if (used + d > featurePool.length) {
+			const f = new Int32Array(featurePool.length * 2);
+			f.set(featurePool);
+			featurePool = f;
+			const v = new Float64Array(valuePool.length * 2);
+			v.set(valuePool);
+			valuePool = v;
+		}
+		for (let j = 0; j < d; j++) {
+			if (phi[j] === 0) continue;
+			featurePool[used] = j;
+			valuePool[used++] = phi[j];
+		}
+	};
+	// Trees a group at a time: each row's sums stay in cache while the group's contributions are added.
+	const GROUP = 8;
+	const keys = new Int32Array(n * GROUP);
+	for (let first = 0; first < model.trees.length; first += GROUP) {
+		const group = model.trees.slice(first, first + GROUP).map((tree, g) => {
+			const internal = Int32Array.from(tree.feature.flatMap((f, k) => (f >= 0 ? [k] : [])));
+			const m = internal.length;
+			const paths = new Paths(treeDepth(tree) + 2);
+			const left = new Uint8Array(tree.feature.length);
+			// A row's pattern, bit k = goes left at split k, indexes a table of 2^splits slots (a tree of depth ≤ 4
+			// has ≤ 15 splits: 32,768 slots) holding where its contributions lie in the pools.
+			if (m > 20) return { tree, internal, paths, left, from: null, to: null };
+			keys.fill(0, g * n, (g + 1) * n);
+			for (let k = 0; k < m; k++) {
+				const col = columns[tree.feature[internal[k]]];
+				const t = tree.threshold[internal[k]];
+				// Branch-free: the comparison's outcome is random per row, and mispredicted branches doubled the time.
+				for (let r = 0, o = g * n; r < n; r++, o++) keys[o] |= +(col[r] <= t) << k;
+			}
+			return { tree, internal, paths, left, from: new Int32Array(1 << m).fill(-1), to: new Int32Array(1 << m) };
+		});
 		for (let r = 0; r < n; r++) {
 			const base = r * d;
-			let key = 0;
-			for (let k = 0; k < internal.length; k++) if (x[base + feature[k]] <= threshold[k]) key |= 1 << k;
-			let hit = cached && slots[key] >= 0 ? patterns[slots[key]] : undefined;
-			if (!hit) {
-				for (let k = 0; k < internal.length; k++) left[internal[k]] = x[base + feature[k]] <= threshold[k] ? 1 : 0;
-				phi.fill(0);
-				treeShap(tree, left, phi, paths);
-				const features: number[] = [];
-				for (let j = 0; j < d; j++) if (phi[j] !== 0) features.push(j);
-				hit = { features: Int32Array.from(features), values: Float64Array.from(features, (j) => phi[j]) };
-				if (cached) {
-					slots[key] = patterns.length;
-					patterns.push(hit);
+			for (let g = 0; g < group.length; g++) {
+				const { tree, internal, paths, left, from, to } = group[g];
+				if (!from || !to) {
+					// A tree too big to cache: explained row by row.
+					for (let k = 0; k < internal.length; k++) left[internal[k]] = x[base + tree.feature[internal[k]]] <= tree.threshold[internal[k]] ? 1 : 0;
+					phi.fill(0);
+					treeShap(tree, left, phi, paths);
+					for (let j = 0; j < d; j++) out[base + j] += phi[j];
+					continue;
 				}
+				const key = keys[g * n + r];
+				if (from[key] < 0) {
+					for (let k = 0; k < internal.length; k++) left[internal[k]] = (key >> k) & 1;
+					phi.fill(0);
+					treeShap(tree, left, phi, paths);
+					from[key] = used;
+					keep();
+					to[key] = used;
+				}
+				for (let k = from[key], end = to[key]; k < end; k++) out[base + featurePool[k]] += valuePool[k];
 			}
-			for (let k = 0; k < hit.features.length; k++) out[base + hit.features[k]] += hit.values[k];
 		}
 	}
 	return out;

@@ -210,9 +210,9 @@ export async function scoreFeatureFile(opts: ScoreFileOptions): Promise<ScoreFil
 	const columnOf = encoder.sources.map((s) => used.indexOf(s));
 	const sums = new Float64Array(used.length);
 	/** The row's columns with the largest positive summed contributions (one-hot levels together), as "column: value". */
-	const driversOf = (phi: number[], r: number): string[] => {
+	const driversOf = (phi: ArrayLike<number>, r: number): string[] => {
 		sums.fill(0);
-		phi.forEach((v, j) => (sums[columnOf[j]] += v));
+		for (let j = 0; j < phi.length; j++) sums[columnOf[j]] += phi[j];
 		return [...sums.keys()]
 			.filter((c) => sums[c] > 0)
 			.sort((a, b) => sums[b] - sums[a])
