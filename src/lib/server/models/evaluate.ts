@@ -26,15 +26,9 @@ export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
 	const pos = countPositives(y);
 	const neg = n - pos;
 	if (pos === 0 || neg === 0) return NaN;
-	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b]);
+	const ranks = midranks(p);
 	let rankSum = 0;
-	for (let i = 0; i < n; ) {
-		let j = i;
-		while (j + 1 < n && p[order[j + 1]] === p[order[i]]) j++;
-		const avgRank = (i + j) / 2 + 1;
-		for (let k = i; k <= j; k++) if (y[order[k]] === 1) rankSum += avgRank;
-		i = j + 1;
-	}
+	for (let i = 0; i < n; i++) if (y[i] === 1) rankSum += ranks[i];
 	return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
