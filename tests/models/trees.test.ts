@@ -92,6 +92,11 @@ describe('TreeSHAP', () => {
 		let worst = 0;
 		c.forEach((row, r) => (worst = Math.max(worst, Math.abs(row.reduce((s, v) => s + v, 0) / a + base - margins[r]))));
 		expect(worst).toBeLessThan(1e-9);
+		// Scoring takes the margin from the contributions: the same probabilities as walking the trees.
+		const explained = model.explain(data.X);
+		const predicted = model.predict(data.X);
+		explained.p.forEach((p, r) => expect(p).toBeCloseTo(predicted[r], 12));
+		expect(explained.contributions[5]).toEqual(c[5]);
 		// The reasons name the two features that matter, not the noise.
 		const meanAbs = (j: number) => c.reduce((s, row) => s + Math.abs(row[j]), 0) / c.length;
 		expect(Math.min(meanAbs(0), meanAbs(1))).toBeGreaterThan(4 * Math.max(meanAbs(2), meanAbs(3), meanAbs(4)));

@@ -73,45 +73,69 @@ export class Classifier {
 
 	/** The model's margins (log-odds before calibration) for rows of raw feature values (in `features` order). */
 	margins(X: number[][]): Float64Array {
-		const z = this.standardise(X);
-		const d = this.artifact.features.length;
-		const out = new Float64Array(X.length);
-		for (let r = 0; r < X.length; r++) out[r] = this.marginAt(z, r * d);
-		return out;
+		return this.marginsOf(this.standardise(X), X.length);
 	}
 
 	/** Calibrated probabilities for rows of raw feature values (in `features` order). */
 	predict(X: number[][]): Float64Array {
 		const { calibration } = this.artifact;
-		return this.margins(X).map((s) => calibrated(calibration, s));
+		return this.marginsOf(this.standardise(X), X.length).map((s) => calibrated(calibration, s));
 	}
 
 	/**
-	 * Each feature's push on the log-odds, per row (views into one buffer), scaled by Platt's slope a when Platt calibrates (so they
-	 * are on the calibrated log-odds; isotonic has no single slope, so they stay on the margin's):
+	 * Each feature's push on the log-odds, per row (views into one buffer), scaled by Platt's slope a when
+	 * Platt calibrates (so they are on the calibrated log-odds; isotonic has no single slope, so they stay on
+	 * the margin's):
 	 * - trees: exact TreeSHAP, φ with Σⱼ φⱼ + {@link baseValue} = the margin;
 	 * - networks: zⱼ · ∂logit/∂zⱼ (gradient × input on the standardised value, z = 0 being the training
 	 *   mean): for logistic regression exactly βⱼ·zⱼ, for the MLP the local linear attribution at that row.
 	 */
 	contributions(X: number[][]): Float64Array[] {
+		return this.contributionsOf(this.standardise(X), X.length);
+	}
+
+	/**
+	 * {@link predict} and {@link contributions} together, standardising the rows once. For trees the margin
+	 * is the base value plus the contributions (TreeSHAP is exact), which spares walking every tree again.
+	 */
+	explain(X: number[][]): { p: Float64Array; contributions: Float64Array[] } {
+		const { calibration } = this.artifact;
+		const z = this.standardise(X);
+		const contributions = this.contributionsOf(z, X.length);
+		const a = calibration.method === 'isotonic' ? 1 : calibration.a;
+		let margins: Float64Array;
+		if (this.artifact.kind === 'gbdt' && a !== 0) {
+			const base = this.baseValue();
+			margins = Float64Array.from(contributions, (row) => base + row.reduce((s, v) => s + v, 0) / a);
+		} else margins = this.marginsOf(z, X.length);
+		return { p: margins.map((s) => calibrated(calibration, s)), contributions };
+	}
+
+	private marginsOf(z: Float64Array, n: number): Float64Array {
+		const d = this.artifact.features.length;
+		const out = new Float64Array(n);
+		for (let r = 0; r < n; r++) out[r] = this.marginAt(z, r * d);
+		return out;
+	}
+
+	private contributionsOf(z: Float64Array, n: number): Float64Array[] {
 		const { calibration } = this.artifact;
 		const a = calibration.method === 'isotonic' ? 1 : calibration.a;
 		const d = this.artifact.features.length;
-		const z = this.standardise(X);
 		// One buffer, a view per row: 100,000 rows of small arrays cost more in allocation than in arithmetic.
 		let phi: Float64Array;
 		if (this.artifact.kind === 'gbdt') {
-			phi = treeContributions(this.artifact.trees, z, X.length, d);
+			phi = treeContributions(this.artifact.trees, z, n, d);
 			if (a !== 1) for (let k = 0; k < phi.length; k++) phi[k] *= a;
 		} else {
-			phi = new Float64Array(X.length * d);
+			phi = new Float64Array(n * d);
 			const grad = new Float64Array(d);
-			for (let r = 0; r < X.length; r++) {
+			for (let r = 0; r < n; r++) {
 				this.net!.gradient(z, r * d, grad);
 				for (let j = 0; j < d; j++) phi[r * d + j] = a * grad[j] * z[r * d + j];
 			}
 		}
-		return X.map((_, r) => phi.subarray(r * d, r * d + d));
+		return Array.from({ length: n }, (_, r) => phi.subarray(r * d, r * d + d));
 	}
 
 	/** For trees, the margin with no feature known: E[f] over the training cover (what TreeSHAP's φ add to). */
