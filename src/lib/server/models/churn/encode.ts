@@ -30,11 +30,41 @@ const AS_IS = new Set([
 	'days_to_renewal'
 ]);
 
+/** The k-th smallest value of `a` (0-based), as sorting would place it; reorders `a` (Hoare's selection). */
+export function nthSmallest(a: Float64Array, k: number): number {
+	let lo = 0;
+	let hi = a.length - 1;
+	while (lo < hi) {
+		const pivot = a[(lo + hi) >> 1];
+		let i = lo;
+		let j = hi;
+		while (i <= j) {
+			while (a[i] < pivot) i++;
+			while (a[j] > pivot) j--;
+			if (i <= j) {
+				const t = a[i];
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		}
+		if (k <= j) hi = j;
+		else if (k >= i) lo = i;
+		else break;
+	}
+	return a[k];
+}
+
 /** Fits the encoding on the rows `rows` of `frame`. */
 export function fitEncoding(frame: FeatureFrame, rows: number[]): Encoding {
 	const numeric = Object.entries(frame.numeric).map(([name, values]) => {
-		const seen = rows.map((i) => values[i]).filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
-		const median = seen.length ? seen[Math.floor(seen.length / 2)] : 0;
+		// Plain loops and a selection instead of map, filter and a sort: those took 3 s over 50 columns of 200,000 rows.
+		const seen = new Float64Array(rows.length);
+		let count = 0;
+		for (const i of rows) {
+			const v = values[i];
+			if (v !== null && Number.isFinite(v)) seen[count++] = v;
+		}
+		const median = count ? nthSmallest(seen.subarray(0, count), Math.floor(count / 2)) : 0;
 		return { name, median, log: !AS_IS.has(name) };
 	});
 	const categorical = Object.entries(frame.categorical).map(([name, values]) => ({
