@@ -53,8 +53,8 @@ async function ticketSentiment(db: Database, asOf: string, root?: string): Promi
 /**
  * Scores every account live at the as-of date with the latest churn model: a feature snapshot, the
  * calibrated churn probability, its percentile and band, the sentiment (from predicted CSAT/CES when those
- * models exist), the health score, and the top drivers from the model's own contributions. Stores them in `account_scores` (replacing that as-of date's rows) in one
- * bulk insert.
+ * models exist), the health score, and the top drivers from the model's own contributions. Stores them in
+ * `account_scores`, replacing that as-of date's rows in one transaction.
  */
 export async function scoreAccounts(
 	db: Database,
