@@ -5,6 +5,7 @@
 import { isHttpError } from '@sveltejs/kit';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/connection.js';
 import { load as loadWorklistPage } from '../../src/routes/accounts/+page.server.js';
@@ -131,6 +132,76 @@ describe('GET /api/accounts', () => {
 		expect(all[3]).toMatch(/^3,A2,"Beta, Inc",/);
 	});
 
+	it('downloads every matching account as Parquet that DuckDB reads back with the CSV’s rows, typed', async () => {
+		const res = await call('?format=parquet&plan=pro');
+		expect(res.headers.get('content-type')).toBe('application/vnd.apache.parquet');
+		expect(res.headers.get('content-disposition')).toContain('accounts.parquet');
+		const file = path.join(dir, 'accounts.parquet');
+		fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+		const instance = await DuckDBInstance.create(':memory:');
+		const conn = await instance.connect();
+		try {
+			const read = await conn.runAndReadAll(
+				`SELECT rank, account_id, name, arr, renewal_date::VARCHAR AS renewal, days_to_renewal, risk_band, churn_probability, sentiment, drivers, as_of::VARCHAR AS as_of, model_version FROM read_parquet('${file}')`
+			);
+			expect(read.getRowObjectsJS()).toEqual([
+				{
+					rank: 1n,
+					account_id: 'A1',
+					name: 'Acme',
+					arr: 120000,
+					renewal: '2024-06-30',
+					days_to_renewal: 90n,
+					risk_band: 'high',
+					churn_probability: 0.4,
+					sentiment: -55,
+					drivers: 'No first value yet; Usage down 40 %',
+					as_of: '2024-04-01',
+					model_version: 'v1'
+				},
+				{
+					rank: 2n,
+					account_id: 'A3',
+					name: 'Gamma 50%',
+					arr: 50000,
+					renewal: '2024-05-01',
+					days_to_renewal: 30n,
+					risk_band: 'medium',
+					churn_probability: 0.25,
+					sentiment: null,
+					drivers: '3 tickets about SSO in 90 days',
+					as_of: '2024-04-01',
+					model_version: 'v1'
+				},
+				{
+					rank: 4n,
+					account_id: 'A4',
+					name: 'Delta',
+					arr: 20000,
+					renewal: '2025-01-01',
+					days_to_renewal: 275n,
+					risk_band: 'low',
+					churn_probability: 0.05,
+					sentiment: 60,
+					drivers: '',
+					as_of: '2024-04-01',
+					model_version: 'v1'
+				}
+			]);
+			const types = await conn.runAndReadAll(
+				`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}')) WHERE column_name IN ('rank', 'renewal_date', 'health')`
+			);
+			expect(types.getRows()).toEqual([
+				['rank', 'BIGINT'],
+				['renewal_date', 'DATE'],
+				['health', 'DOUBLE']
+			]);
+		} finally {
+			conn.closeSync();
+			instance.closeSync();
+		}
+	});
+
 	it('answers 400 with a message naming the parameter', async () => {
 		expect(await status400('?band=extreme')).toBe("Query parameter 'band': must be high, medium or low.");
 		expect(await status400('?colour=blue')).toMatch(/^Unknown query parameter 'colour': use band, csm/);
@@ -139,7 +210,7 @@ describe('GET /api/accounts', () => {
 		expect(await status400('?offset=99999999999999999999')).toBe(
 			"Query parameter 'offset' is too large: '99999999999999999999' is past 9007199254740991."
 		);
-		expect(await status400('?format=xml')).toMatch(/'format' must be json or csv/);
+		expect(await status400('?format=xml')).toBe("Query parameter 'format' must be json, csv or parquet, not 'xml'.");
 		expect(await status400(`?q=${'x'.repeat(201)}`)).toMatch(/'q': must be at most 200 characters/);
 	});
 });

@@ -146,6 +146,8 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts', expect: API },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv&csm=Dana', expect: { ...API, otherCsm: 403 } },
+	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=parquet', expect: { ...API, csm: 403, otherCsm: 403 } },
+	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=parquet&csm=Dana', expect: { ...API, otherCsm: 403 } },
 	{ route: '/api/alerts', method: 'GET', url: '/api/alerts?state=all', expect: API },
 	{
 		route: '/api/alerts/[id]',

@@ -22,9 +22,10 @@ export type Rule = 'public' | 'writeKey' | 'everyone' | 'cli' | readonly Role[] 
 const LEADER: readonly Role[] = ['leader'];
 const EXPLORERS: readonly Role[] = ['leader', 'analyst'];
 
-/** CSV of the worklist: a CSM exports their own book (`csm=` their value), everyone else anything. */
+/** A download (CSV or Parquet) of the worklist: a CSM exports their own book (`csm=` their value), everyone else anything. */
 function ownBookExport(p: Principal, url: URL): true | string {
-	if (p.role !== 'csm' || url.searchParams.get('format') !== 'csv') return true;
+	const format = url.searchParams.get('format') ?? 'json';
+	if (p.role !== 'csm' || format === 'json') return true;
 	if (p.kind === 'person' && p.csm !== null && url.searchParams.get('csm') === p.csm) return true;
 	return `A CSM exports their own book only: add csm=${encodeURIComponent(p.kind === 'person' ? (p.csm ?? '') : '')} to the URL.`;
 }

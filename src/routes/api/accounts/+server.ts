@@ -1,28 +1,28 @@
 import { error, json } from '@sveltejs/kit';
-import { worklistCsv } from '$lib/server/scores/export.js';
+import { worklistCsv, worklistParquet } from '$lib/server/scores/export.js';
 import { parseWorklistFilters, worklistFilterValues, WORKLIST_FILTER_KEYS } from '$lib/server/scores/filters.js';
 import { ScoresRepository } from '$lib/server/scores/repository.js';
 import { WORKLIST_PAGE_SIZE } from '../../accounts/query.js';
 import { readCached } from '../../db.server.js';
 import { intParam, MAX_LIMIT } from '../../params.js';
-import { csvResponse, formatFrom } from '../metrics/query.js';
+import { csvResponse, formatFrom, parquetResponse } from '../metrics/query.js';
 import type { RequestHandler } from './$types';
 
 const ALLOWED = [...WORKLIST_FILTER_KEYS, 'limit', 'offset', 'format'];
 
 /**
- * `GET /api/accounts?band=&csm=&plan=&segment=&region=&q=&limit=&offset=&format=csv`: the at-risk
+ * `GET /api/accounts?band=&csm=&plan=&segment=&region=&q=&limit=&offset=&format=csv|parquet`: the at-risk
  * worklist of the latest scoring run, riskiest first, as `{as_of, model, version, filters, summary,
- * total, limit, offset, rows}`. JSON pages by `limit` (default 50); CSV is every matching account
- * unless `limit` is given, since a download is the whole list. A bad parameter is a 400 naming it.
+ * total, limit, offset, rows}`. JSON pages by `limit` (default 50); CSV and Parquet (for notebooks: typed
+ * columns) are every matching account unless `limit` is given, since a download is the whole list. A bad parameter is a 400 naming it.
  */
 export const GET: RequestHandler = async ({ url }) => {
 	const unknown = [...url.searchParams.keys()].find((k) => !ALLOWED.includes(k));
 	if (unknown) error(400, `Unknown query parameter '${unknown}': use ${ALLOWED.join(', ')}.`);
 	const parsed = parseWorklistFilters(worklistFilterValues(url));
 	if (parsed.error) error(400, `Query parameter '${parsed.error.key}': ${parsed.error.message}.`);
-	const format = formatFrom(url);
-	const limit = intParam(url, 'limit', { min: 1, max: MAX_LIMIT }) ?? (format === 'csv' ? null : WORKLIST_PAGE_SIZE);
+	const format = formatFrom(url, ['json', 'csv', 'parquet'] as const);
+	const limit = intParam(url, 'limit', { min: 1, max: MAX_LIMIT }) ?? (format === 'json' ? WORKLIST_PAGE_SIZE : null);
 	const offset = intParam(url, 'offset') ?? 0;
 	const filters = parsed.filters;
 
@@ -34,6 +34,7 @@ export const GET: RequestHandler = async ({ url }) => {
 		return { run, summary, ...list };
 	});
 	if (format === 'csv') return csvResponse(worklistCsv(body.rows, body.run), 'accounts');
+	if (format === 'parquet') return parquetResponse(await worklistParquet(body.rows, body.run), 'accounts');
 	const { run, summary, total, rows } = body;
 	return json({
 		as_of: run?.as_of ?? null,

@@ -20,10 +20,18 @@ export function filtersFrom(url: URL, extra: string[]): Filters {
 }
 
 /** The `format` parameter: json (default) or csv. */
-export function formatFrom(url: URL): 'json' | 'csv' {
+export function formatFrom<F extends string = 'json' | 'csv'>(url: URL, formats: readonly F[] = ['json', 'csv'] as unknown as F[]): F {
 	const format = url.searchParams.get('format') ?? 'json';
-	if (format !== 'json' && format !== 'csv') error(400, `Query parameter 'format' must be json or csv, not '${format}'.`);
-	return format;
+	if (!(formats as readonly string[]).includes(format))
+		error(400, `Query parameter 'format' must be ${formats.slice(0, -1).join(', ')} or ${formats.at(-1)}, not '${format}'.`);
+	return format as F;
+}
+
+/** A Parquet download response. */
+export function parquetResponse(body: Buffer, name: string): Response {
+	return new Response(new Uint8Array(body), {
+		headers: { 'content-type': 'application/vnd.apache.parquet', 'content-disposition': `attachment; filename="${name}.parquet"` }
+	});
 }
 
 /** A CSV download response. */

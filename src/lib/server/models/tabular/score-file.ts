@@ -1,7 +1,6 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { writeParquet } from '../../export/parquet.js';
 import { Classifier, type ClassifierArtifact } from '../core/classifier.js';
 import { rocAuc } from '../evaluate.js';
 import { riskBand } from '../health.js';
@@ -153,31 +152,6 @@ function writeCsv(file: string, rows: ScoredRow[]): void {
 	}
 }
 
-/** `'text'` with inner quotes doubled, for SQL (COPY takes no parameters). */
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-/** Writes the scores as Parquet: the same CSV, converted by an in-memory DuckDB with the columns' types fixed. */
-async function writeParquet(file: string, rows: ScoredRow[]): Promise<void> {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adoption-scores-'));
-	const instance = await DuckDBInstance.create(':memory:');
-	const conn = await instance.connect();
-	try {
-		const csv = path.join(dir, 'scores.csv');
-		writeCsv(csv, rows);
-		// Declared types, not sniffed ones: ids such as 0012 stay text.
-		const columns = "{'id': 'VARCHAR', 'probability': 'DOUBLE', 'percentile': 'DOUBLE', 'band': 'VARCHAR', 'drivers': 'VARCHAR'}";
-		await conn.run(
-			`COPY (SELECT * FROM read_csv(${literal(csv)}, header = true, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = ${columns})) TO ${literal(file)} (FORMAT parquet)`
-		);
-	} catch (err) {
-		throw new Error(`cannot write ${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
-	} finally {
-		conn.closeSync();
-		instance.closeSync();
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
-}
-
 /**
  * Scores every row of a feature file with a model `adoption train --features` saved: reads the file
  * (readTextTable), encodes its rows by column name with the model's saved encoding (training medians for
@@ -241,7 +215,12 @@ export async function scoreFeatureFile(opts: ScoreFileOptions): Promise<ScoreFil
 	if (target) {
 		const scored = scoreRows(rows);
 		if (target.format === 'csv') writeCsv(target.file, scored);
-		else await writeParquet(target.file, scored);
+		else
+			await writeParquet(
+				target.file,
+				HEADER.map((name) => ({ name, type: name === 'probability' || name === 'percentile' ? 'DOUBLE' : 'VARCHAR' })),
+				scored.map((r) => [r.id, r.probability, r.percentile, r.band, r.drivers.join('; ')])
+			);
 		top = riskiest.map((r) => scored[r]);
 	} else {
 		// Drivers cost a contribution per feature and row: without a file to write, only the rows shown need them.
