@@ -11,6 +11,7 @@ import { CliError, makeOutput } from './output.js';
 import { serveCommand } from './serve.js';
 import { sourcesAddCommand, sourcesListCommand, sourcesRotateCommand, sourcesStateCommand, sourcesTokenCommand } from './sources.js';
 import { scoreCommand } from './score.js';
+import { exportCommand } from './export.js';
 import { statusCommand } from './status.js';
 import { syncCommand } from './sync.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.js';
@@ -192,6 +193,12 @@ command<[string]>(
 	.option('--region <region>', 'only accounts in this region')
 	.option('--csm <name>', 'only accounts of this CSM')
 	.option('--as-of <date>', 'treat this UTC day as the end of the data');
+
+command<[string]>(
+	'export <what>',
+	'write the latest scores or the feature snapshot they came from as Parquet: scores or features',
+	(what, o) => exportCommand(what, { db: o.db, out: o.out }, makeOutput(!!o.json))
+).option('--out <file>', 'the Parquet file to write (FILE.parquet)');
 
 command<[]>('train', 'train a model, evaluate it on held-out data and save it under models/', (o) =>
 	trainCommand({ db: o.db, model: o.model, asOf: o.asOf, features: o.features, label: o.label, id: o.id }, makeOutput(!!o.json))

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserApp, startServer, type BrowserApp, type Server } from './server.js';
 import { adoption } from '../helpers.js';
@@ -39,6 +40,8 @@ let page: Page;
 let data: Server;
 let noModels: Server;
 let reports: Reports;
+/** The scored database, which the servers hold. */
+let dbFile = '';
 const savedModels = process.env.ADOPTION_MODELS;
 
 /** Runs the CLI with `--json` and returns its parsed output, failing with its stderr. */
@@ -60,6 +63,7 @@ beforeAll(async () => {
 		const sample = path.join(dir, 'sample');
 		cli(['generate', '--out', sample, '--accounts', '2000', '--seed', '7', '--formats', 'parquet']);
 		cli(['load', sample, '--db', db]);
+		dbFile = db;
 		reports = {
 			churn: cli(['train', '--db', db]),
 			csat: cli(['train', '--model', 'csat', '--db', db]),
@@ -236,6 +240,49 @@ describe('the models page', () => {
 		}
 
 		await page.screenshot({ path: '/tmp/risk-models.png', fullPage: true });
+	});
+});
+
+describe('exports for notebooks', () => {
+	it('writes the scores and the features they came from as Parquet, read through the server, with every scored account', async () => {
+		const dir = path.dirname(dbFile);
+		const scores = cli<{ rows: number; columns: string[] }>([
+			'export',
+			'scores',
+			'--db',
+			dbFile,
+			'--out',
+			path.join(dir, 'scores.parquet')
+		]);
+		const features = cli<{ rows: number; columns: string[] }>([
+			'export',
+			'features',
+			'--db',
+			dbFile,
+			'--out',
+			path.join(dir, 'features.parquet')
+		]);
+		expect(scores.rows).toBe(reports.score.scored);
+		expect(features.rows).toBe(reports.score.scored);
+		expect(features.columns).toEqual(expect.arrayContaining(['account_id', 'as_of', 'plan', 'tenure_days', 'label_churned']));
+		const instance = await DuckDBInstance.create(':memory:');
+		const conn = await instance.connect();
+		try {
+			const read = await conn.runAndReadAll(
+				`SELECT count(*)::INT AS n, count(DISTINCT s.account_id)::INT AS accounts, count(f.account_id)::INT AS with_features,
+					min(s.rank)::INT AS first, max(s.rank)::INT AS last, count(*) FILTER (WHERE s.risk_band = 'high')::INT AS high
+				FROM read_parquet('${path.join(dir, 'scores.parquet')}') s LEFT JOIN read_parquet('${path.join(dir, 'features.parquet')}') f USING (account_id)`
+			);
+			const n = reports.score.scored;
+			expect(read.getRowObjectsJS()).toEqual([{ n, accounts: n, with_features: n, first: 1, last: n, high: reports.score.bands.high }]);
+		} finally {
+			conn.closeSync();
+			instance.closeSync();
+		}
+		// A usage mistake is exit 2 with the reason.
+		const bad = adoption(['export', 'scores', '--db', dbFile, '--out', path.join(dir, 'scores.csv')]);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('--out must name a .parquet file');
 	});
 });
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 /** A column of the file and its Parquet (DuckDB) type. */
 export interface ParquetColumn {
 	name: string;
-	type: 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'DATE';
+	type: 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'DATE' | 'BOOLEAN';
 }
 
 /** `"name"` with inner quotes doubled. */
@@ -20,7 +20,8 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * Writes `rows` (values in `columns` order; null or undefined for none) to `file` as Parquet. Numbers go
- * in as doubles (BIGINT columns are cast from them), dates and text as text. Errors name the file.
+ * in as doubles (BIGINT columns are cast from them); dates, booleans and text as text, cast on the way out.
+ * Errors name the file.
  */
 export async function writeParquet(file: string, columns: ParquetColumn[], rows: Iterable<readonly unknown[]>): Promise<void> {
 	const instance = await DuckDBInstance.create(':memory:');

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { runQuery, type Database } from '../db/connection.js';
 import { freshDerived } from '../derive/derived.js';
+import type { ParquetColumn } from '../export/parquet.js';
 import { CATEGORICAL_FEATURES, featureColumns, snapshotSql } from './snapshot.js';
 
 /** The table analysts query: one row per account and as-of date (see `snapshot.ts` for every column). */
@@ -84,4 +85,29 @@ export async function readSnapshots(db: Database, config: Config, asOfs: string[
 	} finally {
 		conn.closeSync();
 	}
+}
+
+/**
+ * The stored snapshot at `asOf` as a table for Parquet (`adoption export features`): the account, the as-of
+ * date, every categorical and numeric feature and the label, one row per account.
+ */
+export async function snapshotTable(db: Database, config: Config, asOf: string): Promise<{ columns: ParquetColumn[]; rows: unknown[][] }> {
+	const frame = await readSnapshots(db, config, [asOf]);
+	const numeric = Object.keys(frame.numeric);
+	const categorical = Object.keys(frame.categorical);
+	const columns: ParquetColumn[] = [
+		{ name: 'account_id', type: 'VARCHAR' },
+		{ name: 'as_of', type: 'DATE' },
+		...categorical.map((name) => ({ name, type: 'VARCHAR' as const })),
+		...numeric.map((name) => ({ name, type: 'DOUBLE' as const })),
+		{ name: 'label_churned', type: 'BOOLEAN' }
+	];
+	const rows = frame.account_id.map((id, i) => [
+		id,
+		frame.as_of[i].slice(0, 10),
+		...categorical.map((c) => frame.categorical[c][i]),
+		...numeric.map((c) => frame.numeric[c][i]),
+		frame.label[i]
+	]);
+	return { columns, rows };
 }

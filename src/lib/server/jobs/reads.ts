@@ -1,6 +1,6 @@
 /**
  * The reading work the CLI shares with the server: `adoption metrics` (a report or a list), `adoption
- * cohorts`, `adoption alerts list` and `adoption triage`. Each makes the document the command prints with `--json`. The CLI runs it on the file when no
+ * cohorts`, `adoption alerts list`, `adoption triage` and `adoption export`. Each makes the document the command prints with `--json`. The CLI runs it on the file when no
  * server holds it, else asks the server to run it (`POST /api/reads`, see `channel.ts`): reads need no
  * queue, but the file is the server's, so the same code runs there and the output is the same.
  */
@@ -16,6 +16,12 @@ import { DIMENSIONS, GRAINS } from '../metrics/engine.js';
 import { filtersSchema, type Filters } from '../metrics/filters.js';
 import { listById, LISTS, runList } from '../metrics/lists.js';
 import { computeMetrics, METRICS } from '../metrics/registry.js';
+import { snapshotTable } from '../features/store.js';
+import { worklistTable } from '../scores/export.js';
+import { ScoresRepository } from '../scores/repository.js';
+
+/** What `adoption export` writes: the latest scoring run's worklist, or the feature snapshot it scored. */
+export const EXPORTS = ['scores', 'features'] as const;
 
 /** The cohort tables there are. */
 export const COHORT_VIEWS = ['activation', 'retention', 'ttfv'] as const;
@@ -46,7 +52,8 @@ export const readRequestSchema = z.discriminatedUnion('kind', [
 		params: z.object({ filters: filtersSchema, view: z.enum(COHORT_VIEWS), weeks: z.number().int().min(1).max(104) }).strict()
 	}),
 	z.object({ kind: z.literal('alerts'), params: z.object({ state: z.enum(ALERT_STATES).optional() }).strict() }),
-	z.object({ kind: z.literal('triage'), params: z.object({ tickets: z.array(z.string().min(1)).max(1000).optional() }).strict() })
+	z.object({ kind: z.literal('triage'), params: z.object({ tickets: z.array(z.string().min(1)).max(1000).optional() }).strict() }),
+	z.object({ kind: z.literal('export'), params: z.object({ what: z.enum(EXPORTS) }).strict() })
 ]);
 export type ReadRequest = z.infer<typeof readRequestSchema>;
 
@@ -64,6 +71,22 @@ export interface ReadDocs {
 	cohorts: Awaited<ReturnType<typeof cohortsDoc>>;
 	alerts: Awaited<ReturnType<typeof alertsDoc>>;
 	triage: { tickets: TicketTriage[] };
+	export: Awaited<ReturnType<typeof exportDoc>>;
+}
+
+/**
+ * `adoption export scores|features`: the latest scoring run's worklist (every account, rank order) or the
+ * feature snapshot it was scored from, as typed columns and rows for a Parquet file.
+ */
+export async function exportDoc(db: Database, config: Config, what: (typeof EXPORTS)[number]) {
+	const scores = new ScoresRepository(db.kysely);
+	const run = await scores.latestRun();
+	if (!run) throw new Error('nothing to export: no account has been scored yet (run adoption train, then adoption score)');
+	const table =
+		what === 'scores'
+			? worklistTable((await scores.list(run.as_of, {}, { limit: null, offset: 0 })).rows, run)
+			: await snapshotTable(db, config, run.as_of);
+	return { what, as_of: run.as_of, version: run.version, ...table };
 }
 
 /**
@@ -87,6 +110,7 @@ export async function runRead<R extends ReadRequest>(db: Database, request: R, m
 	} else if (r.kind === 'list') doc = await runList(listById(r.params.list)!, await metricContext(db.kysely, config, r.params.filters));
 	else if (r.kind === 'cohorts') doc = await cohortsDoc(db, config, r.params.view, r.params.weeks, r.params.filters);
 	else if (r.kind === 'alerts') doc = await alertsDoc(db, config, r.params.state);
-	else doc = { tickets: await triageTickets(db, config, r.params.tickets, r.params.tickets?.length ?? 100) };
+	else if (r.kind === 'triage') doc = { tickets: await triageTickets(db, config, r.params.tickets, r.params.tickets?.length ?? 100) };
+	else doc = await exportDoc(db, config, r.params.what);
 	return doc as ReadDocs[R['kind']];
 }

@@ -50,10 +50,13 @@ export function worklistCsv(rows: WorklistRow[], run: ScoreRun | null): string {
 	return [COLUMNS.map((c) => c.name).join(','), ...lines].join('\n') + '\n';
 }
 
+/** The worklist's columns with their types and its rows' values, for Parquet (`worklistParquet`, `adoption export scores`). */
+export function worklistTable(rows: WorklistRow[], run: ScoreRun | null): { columns: ParquetColumn[]; rows: unknown[][] } {
+	return { columns: [...COLUMNS], rows: rows.map((r) => values(r, run)) };
+}
+
 /** The same table as {@link worklistCsv}, as Parquet with typed columns (dates as dates, ranks as integers). */
 export function worklistParquet(rows: WorklistRow[], run: ScoreRun | null): Promise<Buffer> {
-	return parquetBytes(
-		[...COLUMNS],
-		rows.map((r) => values(r, run))
-	);
+	const table = worklistTable(rows, run);
+	return parquetBytes(table.columns, table.rows);
 }
