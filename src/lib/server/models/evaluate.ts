@@ -33,7 +33,7 @@ export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
 }
 
 /** Midranks (1-based; tied values share their average rank) of `v`. */
-function midranks(v: ArrayLike<number>): Float64Array {
+export function midranks(v: ArrayLike<number>): Float64Array {
 	const n = v.length;
 	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => v[a] - v[b]);
 	const ranks = new Float64Array(n);

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { midranks } from './evaluate.js';
 
 /** The parts of a health score, each 0–1 with 1 healthiest; null when unknown for the account. */
 export interface HealthParts {
@@ -59,16 +60,8 @@ export function sentimentFromScores(csat: number | null, ces: number | null): nu
  */
 export function percentiles(values: ArrayLike<number>): Float64Array {
 	const n = values.length;
-	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
-	const out = new Float64Array(n);
-	for (let i = 0; i < n; ) {
-		let j = i;
-		while (j + 1 < n && values[order[j + 1]] === values[order[i]]) j++;
-		const p = n > 1 ? (i + j) / 2 / (n - 1) : 0.5;
-		for (let k = i; k <= j; k++) out[order[k]] = p;
-		i = j + 1;
-	}
-	return out;
+	// The mid-rank r (1-based) of a value is 1 + (those below) + (the others equal) / 2, so (r − 1)/(n − 1).
+	return midranks(values).map((r) => (n > 1 ? (r - 1) / (n - 1) : 0.5));
 }
 
 /** Risk band from the risk percentile: the top decile is `high` (the alert's "top decile"), the next 20 % `medium`. */

@@ -102,13 +102,19 @@ export class Classifier {
 		const { calibration } = this.artifact;
 		const z = this.standardise(X);
 		const contributions = this.contributionsOf(z, X.length);
-		const a = calibration.method === 'isotonic' ? 1 : calibration.a;
+		const a = this.contributionScale();
 		let margins: Float64Array;
 		if (this.artifact.kind === 'gbdt' && a !== 0) {
 			const base = this.baseValue();
 			margins = Float64Array.from(contributions, (row) => base + row.reduce((s, v) => s + v, 0) / a);
 		} else margins = this.marginsOf(z, X.length);
 		return { p: margins.map((s) => calibrated(calibration, s)), contributions };
+	}
+
+	/** What contributions are multiplied by: Platt's slope (the calibrated log-odds), 1 under isotonic (the margin). */
+	private contributionScale(): number {
+		const { calibration } = this.artifact;
+		return calibration.method === 'isotonic' ? 1 : calibration.a;
 	}
 
 	private marginsOf(z: Float64Array, n: number): Float64Array {
@@ -119,8 +125,7 @@ export class Classifier {
 	}
 
 	private contributionsOf(z: Float64Array, n: number): Float64Array[] {
-		const { calibration } = this.artifact;
-		const a = calibration.method === 'isotonic' ? 1 : calibration.a;
+		const a = this.contributionScale();
 		const d = this.artifact.features.length;
 		// One buffer, a view per row: 100,000 rows of small arrays cost more in allocation than in arithmetic.
 		let phi: Float64Array;
