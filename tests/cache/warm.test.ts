@@ -7,13 +7,13 @@ import { WARM_PATHS, warmViews, warmWhenListening } from '../../src/lib/server/c
 let server: http.Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-/** A loopback HTTP server recording the paths asked for; `/metrics` fails. */
+/** A loopback HTTP server recording the paths asked for; `/metrics` fails; the worklist's first account is A7. */
 function recorder(): Promise<{ base: string; paths: string[] }> {
 	const paths: string[] = [];
 	server = http.createServer((req, res) => {
 		paths.push(req.url!);
 		res.statusCode = req.url === '/metrics' ? 500 : 200;
-		res.end('ok');
+		res.end(req.url === '/api/accounts?limit=1' ? JSON.stringify({ rows: [{ account_id: 'A7' }] }) : 'ok');
 	});
 	return new Promise((resolve) =>
 		server!.listen(0, '127.0.0.1', () => resolve({ base: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, paths }))
@@ -24,13 +24,13 @@ describe('warming the first views', () => {
 	it('asks for each view once, in order, going on past one that fails', async () => {
 		const { base, paths } = await recorder();
 		await warmViews(base);
-		expect(paths).toEqual([...WARM_PATHS]);
+		expect(paths).toEqual([...WARM_PATHS, '/api/accounts?limit=1', '/accounts/A7']);
 	});
 
 	it('waits until the server answers, then warms', async () => {
 		const { base, paths } = await recorder();
 		await warmWhenListening(base);
-		expect(paths).toEqual(['/api/status', ...WARM_PATHS]);
+		expect(paths).toEqual(['/api/status', ...WARM_PATHS, '/api/accounts?limit=1', '/accounts/A7']);
 	});
 
 	it('gives up quietly when nothing listens', async () => {

@@ -280,7 +280,7 @@ describe('GET /api/accounts/ID (the account page)', () => {
 	it('shows the account, its milestones (one lost, and why), the steps that fit, users and a timeline newest first', async () => {
 		const view = await (await account('A1')).json();
 		expect(view.profile).toMatchObject({ account_id: 'A1', name: 'Acme', arr: 120000, csm: 'Dana', users: 2 });
-		expect(view.profile.last_activity).toBe('2024-03-22T10:00:00.000Z');
+		expect(view.timeline.last_at).toBe('2024-03-22T10:00:00.000Z');
 		expect(view.scores.map((s: { as_of: string }) => s.as_of)).toEqual(['2024-04-01T00:00:00.000Z']);
 		expect(view.scores[0].drivers.map((d: { text: string }) => d.text)).toEqual(['No first value yet', 'Usage down 40 %']);
 
@@ -343,7 +343,11 @@ describe('GET /api/accounts/ID (the account page)', () => {
 	it('filters the timeline by kind and pages it, the counts staying whole', async () => {
 		const some = await (await account('A1', '?kind=ticket&kind=survey')).json();
 		expect(some.timeline.items.map((t: { kind: string }) => t.kind)).toEqual(['survey', 'ticket']);
-		expect(some.timeline).toMatchObject({ total: 2, counts: { event: 7, ticket: 1, search: 1, survey: 1 } });
+		expect(some.timeline).toMatchObject({
+			total: 2,
+			counts: { event: 7, ticket: 1, search: 1, survey: 1 },
+			last_at: '2024-03-22T10:00:00.000Z'
+		});
 		const later = await (await account('A1', '?kind=event&offset=5')).json();
 		expect(later.timeline.items.map((t: { title: string }) => t.title)).toEqual(['Integration Connected', 'User Invited']);
 	});

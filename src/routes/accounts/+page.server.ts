@@ -3,6 +3,7 @@ import { parseWorklistFilters, parseWorklistOrder, worklistFilterValues } from '
 import { ScoresRepository } from '$lib/server/scores/repository.js';
 import { loadConfig } from '$lib/server/config/config.js';
 import { AlertsRepository } from '$lib/server/db/repositories/alerts.repository.js';
+import { cachedRead } from '$lib/server/cache/reads.js';
 import { readCached, readDatabase } from '../db.server.js';
 import { intParam } from '../params.js';
 import { FILTER_LABELS, WORKLIST_PAGE_SIZE } from './query.js';
@@ -39,17 +40,22 @@ function worklist(
 	const order: WorklistOrder = ordered.order ?? DEFAULT_ORDER;
 	return readCached(['accounts-page', values, order, ordered.error, page], async (db) => {
 		const scores = new ScoresRepository(db.kysely);
-		const run = await scores.latestRun();
-		const base = { values, order, page, pageSize: WORKLIST_PAGE_SIZE, offset, run };
-		if (!run) return { ...base, options: null, thresholds: null, error: null, summary: null, list: null };
-		const [options, thresholds] = await Promise.all([scores.options(run.as_of), scores.thresholds(run.as_of)]);
-		const fail = (error: string) => ({ ...base, options, thresholds, error, summary: null, list: null });
+		// The run, its filter choices and band thresholds are the same for every filter and order: read once per data version.
+		const { run, options, thresholds } = await cachedRead(db, ['accounts-run'], async () => {
+			const latest = await scores.latestRun();
+			if (!latest) return { run: null, options: null, thresholds: null };
+			const [o, t] = await Promise.all([scores.options(latest.as_of), scores.thresholds(latest.as_of)]);
+			return { run: latest, options: o, thresholds: t };
+		});
+		const base = { values, order, page, pageSize: WORKLIST_PAGE_SIZE, offset, run, options, thresholds };
+		if (!run) return { ...base, error: null, summary: null, list: null };
+		const fail = (error: string) => ({ ...base, error, summary: null, list: null });
 		if (parsed.error) return fail(`${FILTER_LABELS[parsed.error.key]}: ${parsed.error.message} (got '${values[parsed.error.key]}').`);
 		if (ordered.error) return fail(`Order (${ordered.error.key}): ${ordered.error.message}.`);
 		const [summary, list] = await Promise.all([
 			scores.summary(run.as_of, parsed.filters),
 			scores.list(run.as_of, parsed.filters, { limit: WORKLIST_PAGE_SIZE, offset }, order)
 		]);
-		return { ...base, options, thresholds, error: null, summary, list };
+		return { ...base, error: null, summary, list };
 	});
 }

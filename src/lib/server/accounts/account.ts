@@ -27,8 +27,6 @@ export interface AccountProfile {
 	renewal_date: string | null;
 	churned_at: string | null;
 	users: number;
-	/** The account's last event, ticket, search or survey: how recent its data is. */
-	last_activity: string | null;
 }
 
 /** The account at one scoring run (`adoption score`, one per as-of date). */
@@ -83,6 +81,8 @@ export interface Timeline {
 	items: TimelineItem[];
 	total: number;
 	counts: Record<TimelineKind, number>;
+	/** The account's last event, ticket, search or survey, whatever the kinds shown: how recent its data is. */
+	last_at: string | null;
 }
 
 /** A user of the account and their activity. */
@@ -124,12 +124,7 @@ export class AccountRepository {
 	async profile(id: string): Promise<AccountProfile | null> {
 		const { rows } = await sql<AccountProfile>`
 			SELECT a.account_id, a.name, a.domain, a.plan, a.segment, a.region, a.arr, a.csm, a.created_at, a.renewal_date, a.churned_at,
-				(SELECT count(*) FROM users WHERE account_id = a.account_id) AS users,
-				greatest(
-					(SELECT max(timestamp) FROM events WHERE account_id = a.account_id),
-					(SELECT max(created_at) FROM tickets WHERE account_id = a.account_id),
-					(SELECT max(timestamp) FROM kb_searches WHERE account_id = a.account_id),
-					(SELECT max(timestamp) FROM surveys WHERE account_id = a.account_id)) AS last_activity
+				(SELECT count(*) FROM users WHERE account_id = a.account_id) AS users
 			FROM accounts a WHERE a.account_id = ${id}`.execute(this.db);
 		return rows[0] ?? null;
 	}
@@ -207,7 +202,11 @@ export class AccountRepository {
 			sql` UNION ALL `
 		);
 		const [counts, page] = await Promise.all([
-			sql<{ kind: TimelineKind; n: number }>`SELECT kind, count(*) AS n FROM (${all}) GROUP BY kind`.execute(this.db),
+			sql<{
+				kind: TimelineKind;
+				n: number;
+				last_at: string;
+			}>`SELECT kind, count(*) AS n, max("at") AS last_at FROM (${all}) GROUP BY kind`.execute(this.db),
 			shown.length
 				? sql<TimelineItem>`SELECT * FROM (${sql.join(
 						shown.map((k) => parts[k]),
@@ -216,8 +215,12 @@ export class AccountRepository {
 				: Promise.resolve({ rows: [] as TimelineItem[] })
 		]);
 		const byKind = { event: 0, ticket: 0, search: 0, survey: 0 };
-		for (const r of counts.rows) byKind[r.kind] = r.n;
-		return { items: page.rows, total: shown.reduce((s, k) => s + byKind[k], 0), counts: byKind };
+		let last: string | null = null;
+		for (const r of counts.rows) {
+			byKind[r.kind] = r.n;
+			if (last === null || r.last_at > last) last = r.last_at;
+		}
+		return { items: page.rows, total: shown.reduce((s, k) => s + byKind[k], 0), counts: byKind, last_at: last };
 	}
 
 	/** The account's users, most recently active first (at most {@link USERS_SHOWN}). */

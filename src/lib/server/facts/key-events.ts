@@ -46,7 +46,8 @@ function conditionSql(label: string, c: EventCondition, only: boolean | undefine
  */
 export const keyEventsTable: FactTable = {
 	name: 'derived_key_events',
-	signature: (c) => JSON.stringify([keyEventNames(c), c.eventConditions]),
+	// The names alone without conditions, so a database built before conditions existed stays fresh.
+	signature: (c) => JSON.stringify(Object.keys(c.eventConditions).length ? [keyEventNames(c), c.eventConditions] : keyEventNames(c)),
 	scope: 'accounts',
 	touchedRows: touched.account(sql`account_id`),
 	build: (c, _built, only) => {
