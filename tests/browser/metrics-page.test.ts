@@ -62,9 +62,9 @@ describe('metrics page', () => {
 		await expect(card('ttfv_median_days').textContent()).resolves.toMatch(/\d+\.\d\s*days/);
 		await expect(card('nps').textContent()).resolves.toMatch(/responses: \d+\s% promoters/);
 		await expect(card('activation_cliff_step').locator('.value').textContent()).resolves.toContain('Integration Connected');
-		// The formula is on the label's hover.
+		// The formula is on the label's hover, with the config's windows.
 		await expect(card('deflection_rate').locator('h3').getAttribute('title')).resolves.toContain(
-			'self-service sessions not followed by a ticket'
+			'not followed by a ticket from the same user within 24 h after their last activity'
 		);
 
 		// Charts render client-side: sparklines, weekly trends with the target line, the funnel bars.

@@ -50,7 +50,7 @@ describe('trendOptions', () => {
 	});
 
 	it('draws the target as a dashed horizontal line labelled with the goal, inside the value axis', () => {
-		const { options } = trendOptions(weeks, { unit: 'rate', target: 0.6, direction: 'higher', id: 'deflection_rate' });
+		const { options } = trendOptions(weeks, { unit: 'rate', target: 0.6, direction: 'higher' });
 		const markLine = mainSeries(options).markLine;
 		expect(markLine.data).toEqual([{ yAxis: 0.6, name: 'Target' }]);
 		expect(markLine.lineStyle.type).toBe('dashed');

@@ -1,9 +1,10 @@
 /**
- * What the KPI cards and the metrics table say: values in their unit, the target verdict respecting
- * which way is good (and flagging a close call), and the basis — numerator, denominator, interval.
+ * What the KPI cards and the metrics table say: values in their unit and scale, and the target verdict
+ * respecting which way is good (and flagging a close call). The basis in words is each metric's own
+ * (tests/metrics/describe.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { basisText, targetView, type MetricSummary } from '../../src/lib/components/kpi/kpi.js';
+import { targetView, type MetricSummary } from '../../src/lib/components/kpi/kpi.js';
 import { formatInterval, formatTarget, formatValue, valueParts } from '../../src/lib/components/kpi/units.js';
 
 /** Spaces and word joiners as plain spaces/nothing, so expectations read naturally. */
@@ -22,9 +23,13 @@ const rate = (
 	label: id,
 	formula: '',
 	family: 'x',
+	family_label: 'X',
 	unit: 'rate',
 	direction,
+	scale: null,
 	value,
+	basis: '',
+	interval,
 	details: { value, numerator, denominator, interval },
 	target
 });
@@ -34,9 +39,9 @@ describe('values by unit', () => {
 		expect(plain(formatValue(0.43636, 'rate'))).toBe('43.6 %');
 		expect(plain(formatValue(10.34375, 'days'))).toBe('10.3 days');
 		expect(plain(formatValue(25.25, 'hours'))).toBe('25.3 h');
-		expect(plain(formatValue(3.7181, 'score', 'self_service_csat'))).toBe('3.72 / 5');
-		expect(plain(formatValue(4.83, 'score', 'ces'))).toBe('4.83 / 7');
-		expect(plain(formatValue(3.33, 'score', 'messages_per_ticket'))).toBe('3.33');
+		expect(plain(formatValue(3.7181, 'score', 5))).toBe('3.72 / 5');
+		expect(plain(formatValue(4.83, 'score', 7))).toBe('4.83 / 7');
+		expect(plain(formatValue(3.33, 'score'))).toBe('3.33');
 		expect(formatValue(7.26, 'nps')).toBe('+7');
 		expect(formatValue(-12.4, 'nps')).toBe('−12');
 		expect(formatValue(25151, 'count')).toBe('25,151');
@@ -56,7 +61,7 @@ describe('values by unit', () => {
 	it('writes targets as goals, without a measured value’s trailing zeros', () => {
 		expect(plain(formatTarget(0.4, 'rate', 'higher'))).toBe('≥ 40 %');
 		expect(plain(formatTarget(0.125, 'rate', 'lower'))).toBe('≤ 12.5 %');
-		expect(plain(formatTarget(4, 'score', 'higher', 'self_service_csat'))).toBe('≥ 4.0 / 5');
+		expect(plain(formatTarget(4, 'score', 'higher', 5))).toBe('≥ 4.0 / 5');
 		expect(plain(formatTarget(14, 'days', 'lower'))).toBe('≤ 14.0 days');
 	});
 });
@@ -86,40 +91,5 @@ describe('target verdict', () => {
 			status: 'unknown',
 			target: '≥\u00a040\u00a0%'
 		});
-	});
-});
-
-describe('basis', () => {
-	it('gives a rate’s numerator, denominator and interval in the metric’s own noun', () => {
-		expect(plain(basisText(rate('deflection_rate', 0.4, 312, 780, [0.365, 0.435], 0.4, 'higher')))).toBe(
-			'312 of 780 sessions, 95 % CI 37–44 %'
-		);
-		expect(plain(basisText(rate('portal_adoption_rate', 0.87, 1741, 2000, [0.86, 0.88], 0.7, 'higher')))).toBe(
-			'1,741 of 2,000 active accounts, 95 % CI 86–88 %'
-		);
-		expect(basisText(rate('deflection_rate', null, 0, 0, null, 0.4, 'higher'))).toBe('No sessions in this selection');
-	});
-
-	it('gives a mean’s count and interval, NPS’s shares, TTFV’s reach and the funnel’s cliff', () => {
-		const csat = { id: 'self_service_csat', unit: 'score' as const, details: { value: 3.72, count: 337, interval: [3.623, 3.813] } };
-		expect(plain(basisText(csat))).toBe('mean of 337 responses, 95 % CI 3.62–3.81');
-		expect(plain(basisText({ id: 'nps', unit: 'nps', details: { responses: 200, promoters: 80, detractors: 50, passives: 70 } }))).toBe(
-			'200 responses: 40 % promoters, 25 % detractors'
-		);
-		expect(
-			plain(basisText({ id: 'ttfv_median_days', unit: 'days', details: { accounts_reached: 182, accounts: 300, p25: 5.11, p75: 15.89 } }))
-		).toBe('182 of 300 accounts reached it; middle half 5.1–15.9 days');
-		const funnel = {
-			entered: 300,
-			cliff: 'Integration Connected',
-			steps: [
-				{ event: 'Account Created', completed: 300, drop_off: null },
-				{ event: 'User Invited', completed: 252, drop_off: 0.16 },
-				{ event: 'Integration Connected', completed: 143, drop_off: 0.4325 }
-			]
-		};
-		expect(plain(basisText({ id: 'activation_cliff_step', unit: 'step', details: funnel }))).toBe(
-			'43 % of the 252 accounts past User Invited did not reach it'
-		);
 	});
 });

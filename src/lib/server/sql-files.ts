@@ -45,7 +45,7 @@ export function sqlFiles(db: Kysely<Schema>, config: Config = parseConfig({})): 
 			const ctx: MetricContext = { db, config, filters: v.filters, range: v.range, derived };
 			return `-- ${v.title}\n${render(db, metricSql(def, ctx))};`;
 		});
-		files.set(`${SQL_DIRS.metrics}/${def.id}.sql`, [HEADER, `-- ${def.id}: ${def.formula}`, '', parts.join('\n\n'), ''].join('\n'));
+		files.set(`${SQL_DIRS.metrics}/${def.id}.sql`, [HEADER, `-- ${def.id}: ${def.formula(config)}`, '', parts.join('\n\n'), ''].join('\n'));
 	}
 	const built = new Set<string>();
 	for (const { table, query } of factBuilds(config)) {

@@ -4,7 +4,9 @@ import { TablesRepository } from '$lib/server/db/repositories/tables.repository.
 import type { GroupResult } from '$lib/server/metrics/engine.js';
 import { filterOptions } from '$lib/server/metrics/filters.js';
 import { LISTS } from '$lib/server/metrics/lists.js';
-import { computeMetrics, METRICS } from '$lib/server/metrics/registry.js';
+import { describeMetric, sampleSize } from '$lib/server/metrics/describe.js';
+import { FAMILIES, type MetricDefinition } from '$lib/server/metrics/metric.js';
+import { computeMetrics, METRICS, metricById } from '$lib/server/metrics/registry.js';
 import type { MetricSummary, TrendPoint } from '$lib/components/kpi/kpi.js';
 import type { FunnelData } from '$lib/components/charts/options.js';
 import { readCached } from '../db.server.js';
@@ -15,11 +17,10 @@ import type { PageServerLoad } from './$types';
 /** Five significant digits: plenty for a chart, and a third of the bytes of a full double. */
 const round = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(5)) : null);
 
-/** A period's result as a chart point: the value, its interval's ends and its sample size where the details have them. */
-function trendPoint(g: GroupResult): TrendPoint {
-	const d = g.details as Record<string, unknown>;
-	const ci = Array.isArray(d.interval) ? (d.interval as [number, number]) : null;
-	const n = d.denominator ?? d.count ?? d.responses ?? d.accounts_reached ?? null;
+/** A period's result as a chart point: the value, its interval's ends and its sample size, as the metric's definition reads them. */
+function trendPoint(def: MetricDefinition, g: GroupResult): TrendPoint {
+	const ci = def.interval?.(g.details) ?? null;
+	const n = sampleSize(def, g.details);
 	return {
 		group: g.group ?? '',
 		value: round(g.value),
@@ -43,22 +44,12 @@ export const load: PageServerLoad = async ({ url }) => {
 		if (parsed.error !== null) return { ...base, error: parsed.error, report: null };
 
 		const report = await computeMetrics(db.kysely, config, parsed.filters, undefined, { trend: 'week' }, TRENDED_IDS, await readMemo(db));
-		const metrics: MetricSummary[] = METRICS.map((m) => ({
-			id: m.id,
-			label: m.label,
-			formula: m.formula,
-			family: m.family,
-			unit: m.unit,
-			direction: m.direction,
-			value: report[m.id] as number | string | null,
-			details: report.details[m.id] as Record<string, unknown>,
-			target: config.targets[m.id] ?? null,
-			...(m.timeless ? { timeless: true } : {})
-		}));
+		const metrics: MetricSummary[] = METRICS.map((m) => describeMetric(m, config, report[m.id], report.details[m.id]));
 		const trends: Record<string, TrendPoint[]> = {};
 		for (const id of KPI_IDS) {
 			const groups = report.groups?.[id];
-			if (groups) trends[id] = groups.filter((g) => g.group !== null).map(trendPoint);
+			const def = metricById(id);
+			if (groups && def) trends[id] = groups.filter((g) => g.group !== null).map((g) => trendPoint(def, g));
 		}
 		return {
 			...base,
@@ -68,6 +59,8 @@ export const load: PageServerLoad = async ({ url }) => {
 				/** Nothing to measure: no events, tickets, searches or surveys are loaded. */
 				empty: report.range.end_of_data === null,
 				metrics,
+				/** The families in the order the table groups the other metrics. */
+				families: Object.keys(FAMILIES),
 				trends,
 				funnel: report.details.activation_cliff_step as FunnelData
 			}

@@ -19,15 +19,3 @@ export const TRENDED_IDS: readonly string[] = KPI_IDS.filter((id) => id !== 'act
 
 /** KPIs with a larger weekly chart below the cards. */
 export const TREND_CHART_IDS = ['deflection_rate', 'kb_search_success', 'zero_result_rate', 'self_service_csat'] as const;
-
-/** Section names of the other metrics' table, by metric family, in the order shown. */
-export const FAMILY_LABELS: Record<string, string> = {
-	friction: 'Ticket friction',
-	knowledge: 'Knowledge base health',
-	bot: 'Support bot',
-	confusion: 'Confusion signals',
-	automation: 'Repeat automations',
-	milestones: 'Milestones',
-	deflection: 'Self-service',
-	satisfaction: 'Satisfaction'
-};

@@ -9,16 +9,7 @@ import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import type { TrendPoint } from '../kpi/kpi.js';
-import {
-	formatAxis,
-	formatInterval,
-	formatNumber,
-	formatTarget,
-	formatValue,
-	SCORE_SCALES,
-	type Direction,
-	type Unit
-} from '../kpi/units.js';
+import { formatAxis, formatInterval, formatNumber, formatTarget, formatValue, type Direction, type Unit } from '../kpi/units.js';
 
 /** The option types the registered charts and components accept (see `echarts.ts`). */
 export type ChartOptions = ComposeOption<
@@ -134,7 +125,13 @@ const numbers = (points: TrendPoint[]) =>
 	points.map((p) => p.value).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 
 /** A target as a dashed horizontal line with its goal as the label. */
-function targetLine(target: number, unit: Unit, direction: Direction, id: string | undefined, showLabel: boolean): MarkLineComponentOption {
+function targetLine(
+	target: number,
+	unit: Unit,
+	direction: Direction,
+	scale: number | null | undefined,
+	showLabel: boolean
+): MarkLineComponentOption {
 	return {
 		silent: true,
 		symbol: 'none',
@@ -144,7 +141,7 @@ function targetLine(target: number, unit: Unit, direction: Direction, id: string
 			? {
 					show: true,
 					position: 'insideEndTop',
-					formatter: `Target ${formatTarget(target, unit, direction, id)}`,
+					formatter: `Target ${formatTarget(target, unit, direction, scale)}`,
 					color: COLORS.muted,
 					fontSize: 11,
 					backgroundColor: 'rgba(255, 255, 255, 0.85)',
@@ -162,8 +159,8 @@ export interface TrendInput {
 	/** The target, drawn as a dashed horizontal line; null for none. */
 	target?: number | null;
 	direction?: Direction;
-	/** The metric's id (picks a score's scale in labels). */
-	id?: string;
+	/** A score's scale (5 for 1–5): labels read "3.72 / 5" and the axis runs to it. */
+	scale?: number | null;
 	/** The series name in the tooltip. */
 	name?: string;
 	/** Shade the 95 % interval (from the points' low/high). Default true. */
@@ -176,7 +173,7 @@ function periodTooltip(p: TrendPoint | undefined, input: TrendInput, grainWord: 
 	if (!p) return '';
 	const lines = [
 		`<strong>${[grainWord, periodLabel(p.group)].filter(Boolean).join(' ')}</strong>`,
-		`${input.name ? `${input.name}: ` : ''}${formatValue(p.value, input.unit, input.id)}`
+		`${input.name ? `${input.name}: ` : ''}${formatValue(p.value, input.unit, input.scale)}`
 	];
 	const ci = p.low != null && p.high != null ? formatInterval([p.low, p.high], input.unit) : null;
 	const basis = [p.n != null ? `n = ${formatNumber(p.n)}` : null, ci ? `95\u00a0% CI ${ci}` : null].filter(Boolean).join(', ');
@@ -217,7 +214,7 @@ export function trendOptions(points: TrendPoint[], input: TrendInput): ChartSpec
 	const values = numbers(filled);
 	const target = input.target ?? null;
 	const grainWord = input.grain === 'month' ? 'Month of' : input.grain === 'day' ? '' : 'Week of';
-	const extent = valueExtent(values, input.unit, target, input.id ? SCORE_SCALES[input.id] : undefined);
+	const extent = valueExtent(values, input.unit, target, input.scale ?? undefined);
 	const groups = filled.map((p) => p.group);
 	const isolated = isolatedPoints(filled);
 	const tickList = monthTicks(groups);
@@ -263,7 +260,7 @@ export function trendOptions(points: TrendPoint[], input: TrendInput): ChartSpec
 		lineStyle: { color: COLORS.accent, width: 2 },
 		itemStyle: { color: COLORS.accent },
 		z: 3,
-		...(target !== null ? { markLine: targetLine(target, input.unit, input.direction ?? 'none', input.id, true) } : {})
+		...(target !== null ? { markLine: targetLine(target, input.unit, input.direction ?? 'none', input.scale, true) } : {})
 	});
 	return {
 		empty: values.length === 0,
@@ -316,7 +313,7 @@ export function sparklineOptions(points: TrendPoint[], input: TrendInput & { las
 	const filled = fillPeriods(points, input.grain ?? 'week').slice(-(input.last ?? SPARKLINE_WEEKS));
 	const values = numbers(filled);
 	const target = input.target ?? null;
-	const extent = valueExtent(values, input.unit, target, input.id ? SCORE_SCALES[input.id] : undefined);
+	const extent = valueExtent(values, input.unit, target, input.scale ?? undefined);
 	const isolated = isolatedPoints(filled);
 	return {
 		empty: values.length < 2,
@@ -347,7 +344,7 @@ export function sparklineOptions(points: TrendPoint[], input: TrendInput & { las
 					lineStyle: { color: COLORS.accent, width: 1.5 },
 					itemStyle: { color: COLORS.accent },
 					areaStyle: { color: 'rgba(47, 91, 211, 0.07)' },
-					...(target !== null ? { markLine: targetLine(target, input.unit, input.direction ?? 'none', input.id, false) } : {})
+					...(target !== null ? { markLine: targetLine(target, input.unit, input.direction ?? 'none', input.scale, false) } : {})
 				}
 			]
 		}

@@ -18,17 +18,14 @@ const fixed = (digits: number) => new Intl.NumberFormat('en-US', { minimumFracti
 const one = fixed(1);
 const two = fixed(2);
 
-/** Scales of the mean scores, so "3.72" reads as "3.72 / 5". */
-export const SCORE_SCALES: Record<string, number> = { self_service_csat: 5, ces: 7 };
-
 /** A value split into its number and a unit suffix the cards set smaller (`{ main: '41.2', suffix: '%' }`). */
 export interface ValueParts {
 	main: string;
 	suffix: string;
 }
 
-/** A metric value in parts; `—` when there is none (a zero denominator). `id` picks a score's scale. */
-export function valueParts(value: number | string | null | undefined, unit: Unit, id?: string): ValueParts {
+/** A metric value in parts; `—` when there is none (a zero denominator). A score with a `scale` reads "3.72 / 5". */
+export function valueParts(value: number | string | null | undefined, unit: Unit, scale?: number | null): ValueParts {
 	if (value === null || value === undefined) return { main: '—', suffix: '' };
 	if (typeof value === 'string') return { main: value, suffix: '' };
 	if (!Number.isFinite(value)) return { main: '—', suffix: '' };
@@ -39,10 +36,8 @@ export function valueParts(value: number | string | null | undefined, unit: Unit
 			return { main: one.format(value), suffix: value === 1 ? 'day' : 'days' };
 		case 'hours':
 			return { main: one.format(value), suffix: 'h' };
-		case 'score': {
-			const scale = id ? SCORE_SCALES[id] : undefined;
+		case 'score':
 			return { main: two.format(value), suffix: scale ? `/ ${scale}` : '' };
-		}
 		case 'ratio':
 			return { main: two.format(value), suffix: '×' };
 		case 'nps': {
@@ -61,8 +56,8 @@ export function valueParts(value: number | string | null | undefined, unit: Unit
 }
 
 /** A metric value as one string (`41.2 %`, `10.3 days`, `+7`, `—`). */
-export function formatValue(value: number | string | null | undefined, unit: Unit, id?: string): string {
-	const p = valueParts(value, unit, id);
+export function formatValue(value: number | string | null | undefined, unit: Unit, scale?: number | null): string {
+	const p = valueParts(value, unit, scale);
 	return p.suffix ? `${p.main}${NBSP}${p.suffix}` : p.main;
 }
 
@@ -117,13 +112,13 @@ const scoreTarget = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, m
  * A target as a goal with its direction (`≥ 40 %`, `≤ 10 %`, `≥ 4.0 / 5`): written as a person would set
  * it, without the trailing zeros of a measured value.
  */
-export function formatTarget(target: number, unit: Unit, direction: Direction, id?: string): string {
+export function formatTarget(target: number, unit: Unit, direction: Direction, scale?: number | null): string {
 	const op = direction === 'lower' ? '≤' : direction === 'higher' ? '≥' : '';
 	let v: string;
 	if (unit === 'rate') v = `${trimmed.format(target * 100)}${NBSP}%`;
 	else if (unit === 'score' || unit === 'level' || unit === 'ratio') {
-		const p = valueParts(target, unit, id);
+		const p = valueParts(target, unit, scale);
 		v = p.suffix ? `${scoreTarget.format(target)}${NBSP}${p.suffix}` : scoreTarget.format(target);
-	} else v = formatValue(target, unit, id);
+	} else v = formatValue(target, unit, scale);
 	return op ? `${op}${NBSP}${v}` : v;
 }

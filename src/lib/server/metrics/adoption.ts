@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { accountDaysTable, accountWeeksTable } from '../facts/account-days.js';
-import type { MetricContext, MetricDefinition } from './metric.js';
-import { rateResult } from './rate.js';
+import { defineMetric, type MetricContext } from './metric.js';
+import { rateDisplay, rateResult } from './rate.js';
 
 /**
  * Whether the facts may put a whole week in one row: when nothing groups by time, or the trend is by the
@@ -44,11 +44,11 @@ function weeksAndDays(ctx: MetricContext) {
  * self-service event) or a ticket in the range ÷ accounts with any activity (event, search or ticket)
  * in the range.
  */
-export const portalAdoptionRate: MetricDefinition = {
+export const portalAdoptionRate = defineMetric({
 	id: 'portal_adoption_rate',
 	label: 'Portal adoption rate',
 	family: 'adoption',
-	formula: 'accounts with self-service activity or a ticket ÷ accounts with any activity (event, search or ticket)',
+	formula: () => 'accounts with self-service activity or a ticket ÷ accounts with any activity (event, search or ticket)',
 	unit: 'rate',
 	direction: 'higher',
 	facts: (ctx) =>
@@ -63,5 +63,6 @@ export const portalAdoptionRate: MetricDefinition = {
 		UNION ALL
 		SELECT created_at, account_id, true FROM tickets WHERE account_id IS NOT NULL AND NOT coalesce(deleted, false)`,
 	aggregate: () => sql`count(DISTINCT account_id) AS active, count(DISTINCT account_id) FILTER (WHERE portal) AS adopted`,
-	finish: (r) => rateResult(r.adopted, r.active)
-};
+	finish: (r) => rateResult(r.adopted, r.active),
+	...rateDisplay('active accounts')
+});

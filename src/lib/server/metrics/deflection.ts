@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { MetricDefinition } from './metric.js';
-import { rateResult } from './rate.js';
+import { formatNumber } from '../../components/kpi/units.js';
+import { defineMetric } from './metric.js';
+import { rateDisplay, rateResult } from './rate.js';
 import { sessionsSql } from '../facts/sessions.js';
 
 /**
@@ -8,12 +9,12 @@ import { sessionsSql } from '../facts/sessions.js';
  * (`tickets.requester_id` = the session's user) within `deflectionHours` (24 h) after the session's last
  * activity ÷ all self-service sessions (those starting in the range). Deleted tickets do not count.
  */
-export const deflectionRate: MetricDefinition = {
+export const deflectionRate = defineMetric({
 	id: 'deflection_rate',
 	label: 'Ticket deflection rate',
 	family: 'deflection',
-	formula:
-		'self-service sessions not followed by a ticket from the same user within 24 h after their last activity ÷ all self-service sessions',
+	formula: (c) =>
+		`self-service sessions (${c.selfServiceEvents.join(', ')} or a KB search; a gap of ${c.windows.sessionGapMinutes} minutes ends one) not followed by a ticket from the same user within ${c.windows.deflectionHours} h after their last activity ÷ all self-service sessions`,
 	unit: 'rate',
 	direction: 'higher',
 	facts: (ctx) => sql`
@@ -21,19 +22,20 @@ export const deflectionRate: MetricDefinition = {
 			s.next_ticket_at IS NULL OR s.next_ticket_at > s.last_at + to_microseconds(CAST(${ctx.config.windows.deflectionHours} * 3600e6 AS BIGINT)) AS deflected
 		FROM (${sessionsSql(ctx)}) s`,
 	aggregate: () => sql`count(*) AS sessions, count(*) FILTER (WHERE deflected) AS deflected`,
-	finish: (r) => rateResult(r.deflected, r.sessions)
-};
+	finish: (r) => rateResult(r.deflected, r.sessions),
+	...rateDisplay('sessions')
+});
 
 /**
  * Self-service score (Zendesk's definition) = self-service sessions starting in the range ÷ distinct
  * ticket requesters of tickets created in the range ("help-center sessions ÷ users in tickets").
  * A ratio, not a share: above 1 means more self-service than people filing tickets.
  */
-export const selfServiceScore: MetricDefinition = {
+export const selfServiceScore = defineMetric({
 	id: 'self_service_score',
 	label: 'Self-service score',
 	family: 'deflection',
-	formula: 'self-service sessions ÷ distinct ticket requesters over the range',
+	formula: () => 'self-service sessions ÷ distinct ticket requesters over the range',
 	unit: 'ratio',
 	direction: 'higher',
 	facts: (ctx) => sql`
@@ -45,5 +47,7 @@ export const selfServiceScore: MetricDefinition = {
 		const sessions = r.sessions ?? 0;
 		const requesters = r.requesters ?? 0;
 		return { value: requesters > 0 ? sessions / requesters : null, details: { numerator: sessions, denominator: requesters } };
-	}
-};
+	},
+	basis: (d) => `${formatNumber(d.numerator)} sessions ÷ ${formatNumber(d.denominator)} ticket requesters`,
+	n: (d) => d.denominator
+});

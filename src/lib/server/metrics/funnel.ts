@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { funnelStepsSql } from '../facts/funnel.js';
-import type { AggregateRow, MetricContext, MetricDefinition } from './metric.js';
+import { formatNumber, formatPercent } from '../../components/kpi/units.js';
+import { defineMetric, type AggregateRow, type MetricContext } from './metric.js';
 import { rate, type Rate } from './rate.js';
 
 /** One step of a computed funnel. */
@@ -67,11 +68,12 @@ export function funnelFrom(r: AggregateRow, ctx: MetricContext): Funnel {
  * k with the largest 1 − c_k/c_(k−1), named by the step not reached. Accounts still inside their window
  * are reported as in progress, not subtracted. The funnel itself is in the details.
  */
-export const activationCliffStep: MetricDefinition = {
+export const activationCliffStep = defineMetric({
 	id: 'activation_cliff_step',
 	label: 'Activation cliff',
 	family: 'funnel',
-	formula: 'the funnel step k with the largest 1 − c_k / c_(k−1), named by the step not reached',
+	formula: (c) =>
+		`the step k of ${c.funnel.steps.map((s) => s.event).join(' → ')} (each within ${c.funnel.windowDays} days of entry unless the step says otherwise) with the largest 1 − c_k / c_(k−1), named by the step not reached`,
 	unit: 'step',
 	direction: 'none',
 	facts: funnelFacts,
@@ -88,5 +90,15 @@ export const activationCliffStep: MetricDefinition = {
 	finish: (r, ctx) => {
 		const f = funnelFrom(r, ctx);
 		return { value: f.cliff, details: f };
-	}
-};
+	},
+	basis: cliffText,
+	n: (f) => f.entered
+});
+
+/** The cliff in words: `43 % of the 252 accounts past User Invited did not reach it`. */
+function cliffText(f: Funnel): string {
+	const i = f.steps.findIndex((s) => s.event === f.cliff);
+	if (i <= 0) return f.entered ? 'No step loses accounts' : 'No accounts entered the funnel';
+	const prev = f.steps[i - 1];
+	return `${formatPercent(f.steps[i].drop_off)} of the ${formatNumber(prev.completed)} accounts past ${prev.event} did not reach it`;
+}

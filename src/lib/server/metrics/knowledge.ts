@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { MetricDefinition } from './metric.js';
-import { rate } from './rate.js';
+import { formatNumber } from '../../components/kpi/units.js';
+import { defineMetric, type MetricDefinition } from './metric.js';
+import { rate, rateDisplay } from './rate.js';
 
 /** The five sections of the one-problem-per-page format, as heading patterns. */
 export const ARTICLE_SECTIONS: [string, string][] = [
@@ -24,26 +25,28 @@ export const articleFacts: MetricDefinition['facts'] = () => sql`
 	) r ON r.feature_area = k.feature_area AND (k.last_reviewed_at IS NULL OR k.last_reviewed_at < r.released_at)`;
 
 /** Stale KB articles = articles whose `last_reviewed_at` is older than the latest release touching their feature area (never reviewed counts as stale once a release touched it). */
-export const staleArticles: MetricDefinition = {
+export const staleArticles = defineMetric({
 	id: 'stale_articles',
 	label: 'Stale KB articles',
 	family: 'knowledge',
-	formula: 'articles last reviewed before the latest release touching their feature area',
+	formula: () => 'articles last reviewed before the latest release touching their feature area',
 	unit: 'count',
 	direction: 'lower',
 	timeless: true,
 	accountless: true,
 	facts: articleFacts,
 	aggregate: () => sql`count(*) AS articles, count(stale_release_id) AS stale`,
-	finish: (r) => ({ value: r.stale ?? 0, details: { stale: r.stale ?? 0, articles: r.articles ?? 0 } })
-};
+	finish: (r) => ({ value: r.stale ?? 0, details: { stale: r.stale ?? 0, articles: r.articles ?? 0 } }),
+	basis: (d) => `${formatNumber(d.stale)} of ${formatNumber(d.articles)} articles`,
+	n: (d) => d.articles
+});
 
 /** KB article health = articles with an owner, a review date and all five sections (symptoms, why it happens, fix, verify, escalate) ÷ all articles. */
-export const articleHealth: MetricDefinition = {
+export const articleHealth = defineMetric({
 	id: 'kb_article_health',
 	label: 'KB article health',
 	family: 'knowledge',
-	formula: 'articles with an owner, a review date and all five sections ÷ all articles',
+	formula: () => 'articles with an owner, a review date and all five sections ÷ all articles',
 	unit: 'rate',
 	direction: 'higher',
 	timeless: true,
@@ -65,5 +68,6 @@ export const articleHealth: MetricDefinition = {
 			value: x.value,
 			details: { ...x, no_owner: r.no_owner ?? 0, never_reviewed: r.never_reviewed ?? 0, missing_sections: r.missing_sections ?? 0 }
 		};
-	}
-};
+	},
+	...rateDisplay('articles')
+});

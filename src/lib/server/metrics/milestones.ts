@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { allTimeMilestoneLevelsSql, milestoneLevelsSql } from '../facts/milestones.js';
-import type { MetricContext, MetricDefinition } from './metric.js';
+import { formatNumber } from '../../components/kpi/units.js';
+import { defineMetric, type MetricContext } from './metric.js';
 
 /**
  * Whether the range ends after every key event (the usual case: no `--to` or `--as-of`), so the levels
@@ -21,11 +22,11 @@ function liveLevels(ctx: MetricContext): RawBuilder<unknown> {
  * Milestone level = the mean level (0–3) of accounts live at the end of the range, with how many are at
  * each level and how many lost a milestone (e.g. their integration went outdated) in the details.
  */
-export const milestoneLevel: MetricDefinition = {
+export const milestoneLevel = defineMetric({
 	id: 'milestone_level',
 	label: 'Milestone level (mean)',
 	family: 'milestones',
-	formula: 'mean over live accounts of the highest level L whose milestones of levels 1…L are all held at the end of the range',
+	formula: () => 'mean over live accounts of the highest level L whose milestones of levels 1…L are all held at the end of the range',
 	unit: 'level',
 	direction: 'higher',
 	timeless: true,
@@ -38,5 +39,11 @@ export const milestoneLevel: MetricDefinition = {
 	finish: (r) => ({
 		value: r.mean,
 		details: { accounts: r.accounts ?? 0, by_level: [r.l0 ?? 0, r.l1 ?? 0, r.l2 ?? 0, r.l3 ?? 0], lost_a_milestone: r.lost ?? 0 }
-	})
-};
+	}),
+	basis: (d) => {
+		const parts = d.by_level.map((n, i) => `L${i} ${formatNumber(n)}`).join(' · ');
+		const lost = d.lost_a_milestone ? `; ${formatNumber(d.lost_a_milestone)} lost a milestone` : '';
+		return `${formatNumber(d.accounts)} live accounts: ${parts}${lost}`;
+	},
+	n: (d) => d.accounts
+});

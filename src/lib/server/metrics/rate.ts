@@ -1,3 +1,5 @@
+import { formatInterval, formatNumber, type Unit } from '../../components/kpi/units.js';
+
 /** A rate with what it is made of, so a rate on 7 accounts is not read like one on 7,000. */
 export interface Rate {
 	/** numerator ÷ denominator, or null when the denominator is zero. */
@@ -52,4 +54,32 @@ export function rateResult(k: number | null, n: number | null): { value: number 
 export function meanResult(count: number | null, avg: number | null, sd: number | null): { value: number | null; details: Mean } {
 	const m = mean(count ?? 0, avg, sd);
 	return { value: m.value, details: m };
+}
+
+/** `text, 95 % CI lo–hi` when there is an interval. */
+export function withInterval(text: string, interval: [number, number] | null, unit: Unit): string {
+	const ci = formatInterval(interval, unit);
+	return ci ? `${text}, 95\u00a0% CI ${ci}` : text;
+}
+
+/** How a rate metric describes itself: "312 of 780 sessions, 95 % CI 36–43 %", its interval, its n. */
+export function rateDisplay(noun: string) {
+	return {
+		basis: (d: Rate) =>
+			d.denominator === 0
+				? `No ${noun} in this selection`
+				: withInterval(`${formatNumber(d.numerator)} of ${formatNumber(d.denominator)} ${noun}`, d.interval, 'rate'),
+		interval: (d: Rate) => d.interval,
+		n: (d: Rate) => d.denominator
+	};
+}
+
+/** How a mean metric describes itself: "mean of 337 responses, 95 % CI 3.62–3.81", its interval, its n. */
+export function meanDisplay(noun: string, unit: Unit) {
+	return {
+		basis: (d: Mean) =>
+			d.count === 0 ? `No ${noun} in this selection` : withInterval(`mean of ${formatNumber(d.count)} ${noun}`, d.interval, unit),
+		interval: (d: Mean) => d.interval,
+		n: (d: Mean) => d.count
+	};
 }

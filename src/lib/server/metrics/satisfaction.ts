@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { MetricDefinition } from './metric.js';
-import { meanResult, rateResult } from './rate.js';
+import { formatNumber, formatPercent } from '../../components/kpi/units.js';
+import { defineMetric } from './metric.js';
+import { meanDisplay, meanResult, rateDisplay, rateResult } from './rate.js';
 
 /** Survey answers of one kind (and context), without those about deleted tickets (they leave every metric). */
 const answers = (kind: 'csat' | 'ces' | 'nps', context?: string) => () => sql`
@@ -11,50 +12,55 @@ const answers = (kind: 'csat' | 'ces' | 'nps', context?: string) => () => sql`
 const meanAggregate = () => sql`count(*) AS n, avg(score) AS avg, stddev_samp(score) AS sd`;
 
 /** Self-service CSAT = mean 1–5 score of `csat` surveys with context `self_service`. */
-export const selfServiceCsat: MetricDefinition = {
+export const selfServiceCsat = defineMetric({
 	id: 'self_service_csat',
 	label: 'Self-service CSAT',
 	family: 'satisfaction',
-	formula: 'mean score (1–5) of csat surveys with context self_service',
+	formula: () => 'mean score (1–5) of csat surveys with context self_service',
 	unit: 'score',
+	scale: 5,
 	direction: 'higher',
 	facts: answers('csat', 'self_service'),
 	aggregate: meanAggregate,
-	finish: (r) => meanResult(r.n, r.avg, r.sd)
-};
+	finish: (r) => meanResult(r.n, r.avg, r.sd),
+	...meanDisplay('responses', 'score')
+});
 
 /** Self-service CSAT, top two boxes = share of self-service `csat` answers scoring 4 or 5. */
-export const selfServiceCsatTop2: MetricDefinition = {
+export const selfServiceCsatTop2 = defineMetric({
 	id: 'self_service_csat_top2',
 	label: 'Self-service CSAT (4–5 share)',
 	family: 'satisfaction',
-	formula: 'self-service csat answers scoring 4 or 5 ÷ all self-service csat answers',
+	formula: () => 'self-service csat answers scoring 4 or 5 ÷ all self-service csat answers',
 	unit: 'rate',
 	direction: 'higher',
 	facts: answers('csat', 'self_service'),
 	aggregate: () => sql`count(*) AS n, count(*) FILTER (WHERE score >= 4) AS top2`,
-	finish: (r) => rateResult(r.top2, r.n)
-};
+	finish: (r) => rateResult(r.top2, r.n),
+	...rateDisplay('responses')
+});
 
 /** CES = mean 1–7 score of `ces` surveys (7 = very easy). */
-export const ces: MetricDefinition = {
+export const ces = defineMetric({
 	id: 'ces',
 	label: 'Customer effort score',
 	family: 'satisfaction',
-	formula: 'mean score (1–7, 7 = very easy) of ces surveys',
+	formula: () => 'mean score (1–7, 7 = very easy) of ces surveys',
 	unit: 'score',
+	scale: 7,
 	direction: 'higher',
 	facts: answers('ces'),
 	aggregate: meanAggregate,
-	finish: (r) => meanResult(r.n, r.avg, r.sd)
-};
+	finish: (r) => meanResult(r.n, r.avg, r.sd),
+	...meanDisplay('responses', 'score')
+});
 
 /** NPS = % promoters (9–10) − % detractors (0–6) of `nps` surveys, from −100 to 100. */
-export const nps: MetricDefinition = {
+export const nps = defineMetric({
 	id: 'nps',
 	label: 'Net promoter score',
 	family: 'satisfaction',
-	formula: '% promoters (9–10) − % detractors (0–6) of nps surveys',
+	formula: () => '% promoters (9–10) − % detractors (0–6) of nps surveys',
 	unit: 'nps',
 	direction: 'higher',
 	facts: answers('nps'),
@@ -64,5 +70,10 @@ export const nps: MetricDefinition = {
 		const p = r.promoters ?? 0;
 		const d = r.detractors ?? 0;
 		return { value: n > 0 ? (100 * (p - d)) / n : null, details: { responses: n, promoters: p, detractors: d, passives: n - p - d } };
-	}
-};
+	},
+	basis: (d) =>
+		d.responses === 0
+			? 'No responses'
+			: `${formatNumber(d.responses)} responses: ${formatPercent(d.promoters / d.responses)} promoters, ${formatPercent(d.detractors / d.responses)} detractors`,
+	n: (d) => d.responses
+});

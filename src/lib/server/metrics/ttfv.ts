@@ -1,7 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import { firstValueSql } from '../facts/first-value.js';
-import type { MetricContext, MetricDefinition } from './metric.js';
-import { rateResult } from './rate.js';
+import { formatInterval, formatNumber } from '../../components/kpi/units.js';
+import { defineMetric, type MetricContext } from './metric.js';
+import { rateDisplay, rateResult } from './rate.js';
 
 /**
  * Accounts, dated by signup (`at` = `created_at`), with the days to their first first-value event (any of
@@ -25,31 +26,39 @@ function firstValueFacts(ctx: MetricContext): RawBuilder<unknown> {
  * from the account's `created_at` to its first first-value event (default `Integration Connected` or
  * `Workflow Triggered`), in fractional days.
  */
-export const ttfvMedianDays: MetricDefinition = {
+export const ttfvMedianDays = defineMetric({
 	id: 'ttfv_median_days',
 	label: 'Time to first value (median days)',
 	family: 'ttfv',
-	formula: 'median over accounts that reached it of days from account created_at to its first first-value event',
+	formula: (c) =>
+		`median over accounts that reached it of days from account created_at to its first first-value event (${c.firstValueEvents.join(' or ')})`,
 	unit: 'days',
 	direction: 'lower',
 	facts: firstValueFacts,
 	aggregate: () => sql`median(days) AS median, quantile_cont(days, 0.25) AS p25, quantile_cont(days, 0.75) AS p75,
 		count(days) AS reached, count(*) AS accounts`,
-	finish: (r) => ({ value: r.median, details: { accounts_reached: r.reached ?? 0, accounts: r.accounts ?? 0, p25: r.p25, p75: r.p75 } })
-};
+	finish: (r) => ({ value: r.median, details: { accounts_reached: r.reached ?? 0, accounts: r.accounts ?? 0, p25: r.p25, p75: r.p75 } }),
+	basis: (d) => {
+		const of = `${formatNumber(d.accounts_reached)} of ${formatNumber(d.accounts)} accounts reached it`;
+		return d.p25 !== null && d.p75 !== null ? `${of}; middle half ${formatInterval([d.p25, d.p75], 'days')}` : of;
+	},
+	n: (d) => d.accounts_reached
+});
 
 /**
  * TTFV within 30 days = of accounts signing up in the range at least `firstValueDays` (30) days before
  * the end of the data, the share whose first first-value event came within 30 days of `created_at`.
  */
-export const ttfvWithin30d: MetricDefinition = {
+export const ttfvWithin30d = defineMetric({
 	id: 'ttfv_within_30d',
 	label: 'First value within 30 days',
 	family: 'ttfv',
-	formula: 'accounts created ≥ 30 days before the end of the data that reached first value within 30 days ÷ those accounts',
+	formula: (c) =>
+		`accounts created ≥ ${c.windows.firstValueDays} days before the end of the data that reached first value within ${c.windows.firstValueDays} days ÷ those accounts`,
 	unit: 'rate',
 	direction: 'higher',
 	facts: firstValueFacts,
 	aggregate: () => sql`count(*) FILTER (WHERE judged) AS eligible, count(*) FILTER (WHERE judged AND on_time) AS hit`,
-	finish: (r) => rateResult(r.hit, r.eligible)
-};
+	finish: (r) => rateResult(r.hit, r.eligible),
+	...rateDisplay('accounts')
+});

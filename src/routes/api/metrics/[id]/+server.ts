@@ -31,7 +31,15 @@ export const GET: RequestHandler = async ({ url, params }) => {
 		const ctx = await metricContext(db.kysely, config, filters);
 		// Shared with the dashboard and /api/metrics under the same filters (one grouped pass gives both).
 		const { r: overall, groups } = await metricResult(def, ctx, group, await readMemo(db));
-		const definition = { id: def.id, label: def.label, family: def.family, formula: def.formula, unit: def.unit, direction: def.direction };
+		const definition = {
+			id: def.id,
+			label: def.label,
+			family: def.family,
+			formula: def.formula(config),
+			unit: def.unit,
+			direction: def.direction,
+			scale: def.scale ?? null
+		};
 		return { metric: definition, range: ctx.range, filters, ...overall, ...(group ? { group, groups } : {}) };
 	});
 	if (format === 'csv') {
