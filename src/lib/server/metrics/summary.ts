@@ -26,15 +26,25 @@ export function trendPoints(groups: GroupResult[]): TrendPoint[] {
 		});
 }
 
-/** A metric's result with what a page needs to show it: its id, label, formula and unit. */
+/** A metric's result with what a page needs to show it: its id, label, formula, unit and which way is good. */
 export interface Headline extends MetricResult {
+	details: Record<string, unknown>;
 	id: string;
 	label: string;
 	formula: string;
 	unit: MetricDefinition['unit'];
+	direction: MetricDefinition['direction'];
 }
 
 /** `result` of metric `def` as a {@link Headline}. */
 export function headline(def: MetricDefinition, result: MetricResult): Headline {
-	return { id: def.id, label: def.label, formula: def.formula, unit: def.unit, ...result };
+	return {
+		id: def.id,
+		label: def.label,
+		formula: def.formula,
+		unit: def.unit,
+		direction: def.direction,
+		value: result.value,
+		details: result.details as Record<string, unknown>
+	};
 }
