@@ -9,7 +9,7 @@ import type { Memo } from '../cache/reads.js';
 import { topicSql } from '../facts/topics.js';
 import { inRange, inScope } from '../metrics/filters.js';
 import { ARTICLE_SECTIONS, articleFacts, articleHealth, staleArticles as staleArticleCount } from '../metrics/knowledge.js';
-import { staleArticles, zeroResultQueries, zeroResultQuerySql, type ListDefinition } from '../metrics/lists.js';
+import { runList, staleArticles, zeroResultQueries, zeroResultQuerySql, type ListDefinition } from '../metrics/lists.js';
 import type { MetricContext } from '../metrics/metric.js';
 import { metricResult } from '../metrics/registry.js';
 import { kbSearchSuccess, zeroResultRate } from '../metrics/search.js';
@@ -140,8 +140,9 @@ export interface KnowledgeReport {
 }
 
 /**
- * The page's numbers: the two search metrics overall and per week (one grouped pass each, through `memo`
- * so the metrics dashboard's weekly run of them is reused), the two article metrics, and every table.
+ * The page's numbers: the two search metrics overall and per week (one grouped pass each), the two article
+ * metrics, and every table, through `memo`: the metrics dashboard's weekly run of the search metrics is
+ * reused, and a table's CSV download (`/api/knowledge/<table>`) reuses the page's rows.
  */
 export async function knowledgeReport(ctx: MetricContext, memo?: Memo): Promise<KnowledgeReport> {
 	const week = { trend: 'week' } as const;
@@ -152,7 +153,7 @@ export async function knowledgeReport(ctx: MetricContext, memo?: Memo): Promise<
 			metricResult(staleArticleCount, ctx, undefined, memo),
 			metricResult(articleHealth, ctx, undefined, memo)
 		]),
-		Promise.all(KNOWLEDGE_TABLES.map((t) => t.rows(ctx)))
+		Promise.all(KNOWLEDGE_TABLES.map(async (t) => (await runList(t, ctx, memo)).rows))
 	]);
 	return {
 		headlines: [

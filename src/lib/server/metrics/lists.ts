@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Memo } from '../cache/reads.js';
 import { confusionBurstsSql, repeatAutomationsSql } from '../facts/bursts.js';
 import { runMetric } from './engine.js';
 import { inRange, inScope } from './filters.js';
@@ -172,14 +173,18 @@ export function listById(id: string): ListDefinition | undefined {
 	return LISTS.find((l) => l.id === id);
 }
 
-/** A list's rows under filters, with the range and filters it covers (the shape of `adoption metrics --list --json`). */
-export async function runList(list: ListDefinition, ctx: MetricContext) {
+/**
+ * A list's rows under filters, with the range and filters it covers (the shape of `adoption metrics --list --json`);
+ * through `memo` when given, keyed by (list, filters, config), so a page showing the list and its CSV download share one computation.
+ */
+export async function runList(list: ListDefinition, ctx: MetricContext, memo?: Memo) {
+	const rows = () => list.rows(ctx);
 	return {
 		list: list.id,
 		label: list.label,
 		description: list.description,
 		range: ctx.range,
 		filters: ctx.filters,
-		rows: await list.rows(ctx)
+		rows: await (memo ? memo(['list-rows', list.id, ctx.filters, ctx.config], rows) : rows())
 	};
 }

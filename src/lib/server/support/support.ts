@@ -20,7 +20,7 @@ import {
 	resolutionHours,
 	ticketVolume
 } from '../metrics/friction.js';
-import { repeatAutomations, type ListDefinition } from '../metrics/lists.js';
+import { repeatAutomations, runList, type ListDefinition } from '../metrics/lists.js';
 import type { AggregateRow, MetricContext, MetricDefinition, MetricResult } from '../metrics/metric.js';
 import { metricResult } from '../metrics/registry.js';
 import { headline, trendPoints, type Headline } from '../metrics/summary.js';
@@ -193,8 +193,8 @@ const HEADLINES = [ticketVolume, messagesPerTicket, reopenRate, firstReplyHours,
 
 /**
  * The page's numbers: the headline metrics (the two bot metrics with their weekly trend, from one grouped
- * pass each), the volume by topic and every table. Metric results go through `memo`, shared with the
- * metrics dashboard and API under the same filters.
+ * pass each), the volume by topic and every table. Metric results and tables go through `memo`, shared
+ * with the metrics dashboard and API, and with the tables' CSV downloads, under the same filters.
  */
 export async function supportReport(ctx: MetricContext, memo?: Memo): Promise<SupportReport> {
 	const week = { trend: 'week' } as const;
@@ -202,7 +202,7 @@ export async function supportReport(ctx: MetricContext, memo?: Memo): Promise<Su
 	const [results, volume, tables] = await Promise.all([
 		Promise.all(HEADLINES.map((m) => metricResult(m, ctx, trended.has(m.id) ? week : undefined, memo))),
 		topicVolume(ctx),
-		Promise.all(SUPPORT_TABLES.map((t) => t.rows(ctx)))
+		Promise.all(SUPPORT_TABLES.map(async (t) => (await runList(t, ctx, memo)).rows))
 	]);
 	const groups = (id: string) => results[HEADLINES.findIndex((m) => m.id === id)].groups ?? [];
 	return {

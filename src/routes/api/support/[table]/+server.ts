@@ -1,9 +1,10 @@
 import { error, json } from '@sveltejs/kit';
+import { readMemo } from '$lib/server/cache/reads.js';
 import { loadConfig } from '$lib/server/config/config.js';
 import { metricContext } from '$lib/server/metrics/context.js';
 import { runList } from '$lib/server/metrics/lists.js';
 import { SUPPORT_TABLES, supportCsv, supportTable } from '$lib/server/support/support.js';
-import { readCached } from '../../../db.server.js';
+import { readDatabase } from '../../../db.server.js';
 import { csvResponse, filtersFrom, formatFrom } from '../../metrics/query.js';
 import type { RequestHandler } from './$types';
 
@@ -14,8 +15,7 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	const filters = filtersFrom(url, ['format']);
 	const format = formatFrom(url);
 	const config = loadConfig();
-	const result = await readCached(['support-table', table.id, filters, config], async (db) =>
-		runList(table, await metricContext(db.kysely, config, filters))
-	);
+	// Through the read memo, so a download after viewing the page reuses the page's rows.
+	const result = await readDatabase(async (db) => runList(table, await metricContext(db.kysely, config, filters), await readMemo(db)));
 	return format === 'csv' ? csvResponse(supportCsv(result.rows), table.id) : json(result);
 };
