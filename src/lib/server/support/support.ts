@@ -116,13 +116,14 @@ export const confusionHotSpots: ListDefinition = {
 			), per_account AS (
 				SELECT page, account_id, count(*) AS n FROM b WHERE account_id IS NOT NULL GROUP BY ALL
 			), named AS (
-				SELECT page, list({'account_id': p.account_id, 'name': coalesce(a.name, p.account_id), 'bursts': p.n} ORDER BY p.n DESC, p.account_id)
+				SELECT page, list_slice(list({'account_id': p.account_id, 'name': coalesce(a.name, p.account_id), 'bursts': p.n} ORDER BY p.n DESC, p.account_id), 1, ${ACCOUNTS_PER_PAGE})
 					AS top_accounts
 				FROM per_account p LEFT JOIN accounts a USING (account_id) GROUP BY page
 			)
-			SELECT page, count(*) AS bursts, count(DISTINCT user_id) AS users, count(DISTINCT account_id) AS accounts,
-				list_slice(any_value(named.top_accounts), 1, ${ACCOUNTS_PER_PAGE}) AS top_accounts
-			FROM b LEFT JOIN named USING (page) GROUP BY page ORDER BY bursts DESC, page LIMIT ${LIMIT}`
+			-- The accounts join the pages after counting: joined to every burst, each page's list would be copied per row.
+			SELECT pages.*, named.top_accounts FROM (
+				SELECT page, count(*) AS bursts, count(DISTINCT user_id) AS users, count(DISTINCT account_id) AS accounts FROM b GROUP BY page
+			) pages LEFT JOIN named USING (page) ORDER BY bursts DESC, page LIMIT ${LIMIT}`
 			.execute(ctx.db)
 			.then((r) => r.rows)
 };
