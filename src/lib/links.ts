@@ -20,3 +20,8 @@ export function link(path: Pathname, query = ''): ResolvedPathname {
 export function currentUrl(url: URL & { pathname: ResolvedPathname }): ResolvedPathname {
 	return `${url.pathname}${url.search}` as ResolvedPathname;
 }
+
+/** An account's page, linked from every account name. */
+export function accountHref(id: string): ResolvedPathname {
+	return resolve('/accounts/[id]', { id });
+}

@@ -70,6 +70,8 @@ beforeAll(async () => {
 			ces: cli(['train', '--model', 'ces', '--db', db]),
 			score: cli(['score', '--db', db])
 		};
+		// An earlier run too: the account page keeps every run, the worklist shows the latest.
+		cli(['score', '--db', db, '--as-of', '2026-09-01']);
 		return db;
 	});
 	({ page, data } = app);
@@ -90,9 +92,14 @@ afterAll(async () => {
 const rows = () => page.locator('table.worklist tbody tr');
 const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const percent = (s: string) => Number(s.replace(/[^\d.]/g, ''));
+/** `$42.6K at stake` → 42600. */
+const money = (s: string) => {
+	const m = /\$([\d.,]+)\s*([KM]?)/.exec(s);
+	return m ? Number(m[1].replace(/,/g, '')) * (m[2] === 'M' ? 1e6 : m[2] === 'K' ? 1e3 : 1) : 0;
+};
 
 describe('the at-risk worklist', () => {
-	it('ranks the scored accounts riskiest first, with their drivers as sentences', async () => {
+	it('ranks the scored accounts by ARR at stake, or riskiest first, with their drivers as sentences', async () => {
 		const res = await page.goto(data.url + '/accounts');
 		expect(res?.status()).toBe(200);
 		await expect(page.locator('h1').textContent()).resolves.toBe('At-risk accounts');
@@ -108,9 +115,21 @@ describe('the at-risk worklist', () => {
 		expect(stats).toMatch(/ARR at high risk \$[\d.]+[KM]/);
 		expect(stats).toContain('As of 31 Oct 2026');
 		await expect(page.locator(`.stats a[href="/models"]`).textContent()).resolves.toBe(score.version);
+		// Where the bands start, in churn probability, next to their counts and in the band filter.
+		await expect(text('[data-threshold="high"]')).resolves.toMatch(/^from \d+\.\d %$/);
+		await expect(page.locator('select[name="band"] option[value="high"]').textContent()).resolves.toMatch(
+			/^High \(top 10 %, from \d+\.\d\s%\)$/
+		);
 
-		// Ranked: the first page is the 50 riskiest, the riskiest is the CLI's, probabilities never rise.
+		// By default, by expected ARR at risk: the amounts at stake never rise down the page.
 		await expect(rows().count()).resolves.toBe(50);
+		await expect(page.locator('th[aria-sort="descending"] a.sort.active').getAttribute('data-sort')).resolves.toBe('stake');
+		const stakes = (await page.locator('table.worklist .stake').allTextContents()).map(money);
+		expect(stakes.every((v, i) => i === 0 || v <= stakes[i - 1])).toBe(true);
+
+		// Riskiest first, from the Risk header: the riskiest is the CLI's, probabilities never rise.
+		await page.locator('a.sort[data-sort="risk"]').click();
+		await page.waitForURL((u) => u.searchParams.get('sort') === 'risk');
 		await expect(rows().first().getAttribute('data-account')).resolves.toBe(score.top[0].account_id);
 		const ranks = await page.locator('table.worklist tbody td:first-child').allTextContents();
 		expect(ranks.slice(0, 3).map((r) => r.trim())).toEqual(['1', '2', '3']);
@@ -128,6 +147,15 @@ describe('the at-risk worklist', () => {
 		await expect(rows().first().locator('.health .value').textContent()).resolves.toMatch(/^\d+$/);
 		await expect(text('.pager')).resolves.toContain(`Showing 1–50 of ${score.scored.toLocaleString('en-US')}`);
 
+		// Any column sorts: renewal soonest first, then the other way on a second click.
+		await page.locator('a.sort[data-sort="renewal"]').click();
+		await page.waitForURL((u) => u.searchParams.get('sort') === 'renewal' && !u.searchParams.has('dir'));
+		const soonest = await rows().first().locator('.renewal .sub').textContent();
+		await page.locator('a.sort[data-sort="renewal"]').click();
+		await page.waitForURL((u) => u.searchParams.get('dir') === 'desc');
+		expect(await rows().first().locator('.renewal .sub').textContent()).not.toBe(soonest);
+
+		await page.goto(data.url + '/accounts');
 		await page.screenshot({ path: '/tmp/risk-accounts.png' });
 	});
 
@@ -157,11 +185,13 @@ describe('the at-risk worklist', () => {
 		await expect(rows().count()).resolves.toBe(1);
 		await expect(rows().first().getAttribute('data-account')).resolves.toBe(score.top[0].account_id);
 
-		// Page 2 keeps the filters and goes on down the ranking (ranks are overall, so not 51 onwards).
-		await page.goto(data.url + '/accounts?band=low');
+		// Page 2 keeps the filters and the order, and goes on down the ranking (ranks are overall, so not 51 onwards).
+		await page.goto(data.url + '/accounts?band=low&sort=risk');
 		const lastOnFirst = Number(await page.locator('table.worklist tbody td:first-child').last().textContent());
 		await page.locator('.pager a[rel="next"]').click();
-		await page.waitForURL((u) => u.searchParams.get('page') === '2' && u.searchParams.get('band') === 'low');
+		await page.waitForURL(
+			(u) => u.searchParams.get('page') === '2' && u.searchParams.get('band') === 'low' && u.searchParams.get('sort') === 'risk'
+		);
 		await expect(text('.pager')).resolves.toContain(`Showing 51–100 of ${score.bands.low.toLocaleString('en-US')}`);
 		expect(Number(await page.locator('table.worklist tbody td:first-child').first().textContent())).toBeGreaterThan(lastOnFirst);
 	});
@@ -173,7 +203,7 @@ describe('the at-risk worklist', () => {
 		await expect(rows().count()).resolves.toBe(0);
 		await expect(page.locator('.stats').count()).resolves.toBe(0);
 
-		const json = await (await fetch(data.url + '/api/accounts?band=high&limit=5')).json();
+		const json = await (await fetch(data.url + '/api/accounts?band=high&sort=risk&limit=5')).json();
 		expect(json).toMatchObject({ version: reports.score.version, total: reports.score.bands.high, limit: 5 });
 		expect(json.rows[0].account_id).toBe(reports.score.top[0].account_id);
 		expect(json.rows[0].drivers.map((d: { text: string }) => d.text)).toEqual(reports.score.top[0].drivers.map((d) => d.text));
@@ -187,6 +217,76 @@ describe('the at-risk worklist', () => {
 		const href = (await page.locator('a.download').getAttribute('href'))!;
 		const target = new URL(href, page.url());
 		expect(target.pathname + target.search).toBe('/api/accounts?format=csv');
+	});
+});
+
+describe('the account page', () => {
+	it('shows the account with its risk at every run, drivers from the model, milestones, steps, timeline and users', async () => {
+		const top = reports.score.top[0];
+		// Reached from the worklist: the account's name links to its page.
+		await page.goto(data.url + `/accounts?q=${top.account_id}`);
+		await rows().first().locator('a.account-link').click();
+		await page.waitForURL((u) => u.pathname === `/accounts/${top.account_id}`);
+		await expect(page.locator('h1').textContent()).resolves.toBeTruthy();
+		const stats = await text('.stats');
+		expect(stats).toMatch(/ARR \$[\d,]+/);
+		expect(stats).toMatch(/Churn risk \d+\.\d %/);
+		expect(stats).toMatch(/Milestone level L[0-3] of 3/);
+
+		// The drivers in words, from the model, linked to it; the chart of every scoring run.
+		await expect(page.locator('section[aria-labelledby="why-title"] .drivers li').allTextContents()).resolves.toEqual(
+			top.drivers.map((d) => d.text)
+		);
+		await expect(page.locator('a[data-model]').textContent()).resolves.toBe(reports.score.version);
+		await expect(page.locator('a[data-model]').getAttribute('href')).resolves.toBe('/models');
+		await expect(text('#history-title + p')).resolves.toBe('2 scoring runs');
+		await page.waitForSelector('[role="img"][data-drawn="true"] svg');
+
+		// Milestones per level, each reached, lost or not yet; the suggested step says why.
+		await expect(page.locator('.level').count()).resolves.toBe(3);
+		const states = await page.locator('[data-milestone]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+		expect(states.length).toBeGreaterThanOrEqual(3);
+		expect(states.every((st) => st === 'reached' || st === 'lost' || st === 'missing')).toBe(true);
+		if (states.some((st) => st !== 'reached')) await expect(text('.steps li .sub')).resolves.toMatch(/milestone ".+"/);
+
+		// The timeline: a page at most, newest first, filtered by kind through the form.
+		const whenTexts = await page.locator('table.timeline td.when').allTextContents();
+		expect(whenTexts.length).toBeGreaterThan(0);
+		expect(whenTexts.length).toBeLessThanOrEqual(50);
+		await page.locator('input[name="kind"][value="event"]').uncheck();
+		await page.locator('form.kinds button[type="submit"]').click();
+		await page.waitForURL((u) => u.searchParams.getAll('kind').length === 3 && !u.searchParams.getAll('kind').includes('event'));
+		await expect(page.locator('table.timeline tr[data-kind="event"]').count()).resolves.toBe(0);
+		await expect(page.locator('section[aria-labelledby="users-title"] tbody tr').count()).resolves.toBeGreaterThan(0);
+		await page.goto(data.url + `/accounts/${top.account_id}`);
+		await page.screenshot({ path: '/tmp/risk-account.png', fullPage: true });
+	});
+
+	it('downloads the risk chart as PNG and its data as CSV, and answers an unknown account with a 404', async () => {
+		const top = reports.score.top[0];
+		await page.goto(data.url + `/accounts/${top.account_id}`);
+		await page.waitForSelector('[role="img"][data-drawn="true"] svg');
+		const save = async (kind: 'png' | 'csv') => {
+			const [download] = await Promise.all([
+				page.waitForEvent('download'),
+				page.locator(`button[data-download="${kind}"]`).first().click()
+			]);
+			return { name: download.suggestedFilename(), body: fs.readFileSync((await download.path())!) };
+		};
+		const csv = await save('csv');
+		expect(csv.name).toMatch(/^churn-probability-and-health-of-.+\.csv$/);
+		const lines = csv.body.toString('utf8').trim().split('\n');
+		expect(lines[0]).toBe('as_of,churn_probability_pct,health,model_version');
+		expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['2026-09-01', '2026-10-31']);
+		expect(lines[2].split(',')[3]).toBe(reports.score.version);
+		const png = await save('png');
+		expect(png.name).toMatch(/\.png$/);
+		expect(png.body.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+		expect(png.body.length).toBeGreaterThan(5_000);
+
+		const res = await page.goto(data.url + '/accounts/NO-SUCH-ACCOUNT');
+		expect(res?.status()).toBe(404);
+		await expect(page.locator('body').textContent()).resolves.toContain("There is no account 'NO-SUCH-ACCOUNT'.");
 	});
 });
 

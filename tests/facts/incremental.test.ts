@@ -16,7 +16,10 @@ import { loadFiles } from '../../src/lib/server/ingest/load.js';
 import { mulberry32, type Rand } from '../../src/lib/server/models/core/random.js';
 import { memoryDb, tempDir } from '../helpers.js';
 
-const config = parseConfig({});
+// With an event condition (the 2nd rotate-key automation within 45 days of signup: accounts sign up a month before the events), which numbers an account's events.
+const config = parseConfig({
+	firstValueEvents: ['Integration Connected', { event: 'Automation Run', where: { automation: 'rotate key' }, count: 2, withinDays: 45 }]
+});
 const dir = tempDir('adoption-incremental-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -21,3 +21,25 @@ export type { EChartsType };
 export function createChart(el: HTMLElement): EChartsType {
 	return init(el, null, { renderer: 'svg' });
 }
+
+/**
+ * The chart as a PNG data URL at twice its size on white: the SVG drawing rasterised on a canvas (the
+ * SVG renderer's own `getDataURL` gives SVG whatever type is asked).
+ */
+export async function chartPng(chart: EChartsType): Promise<string> {
+	const svg = chart.renderToSVGString();
+	const width = chart.getWidth();
+	const height = chart.getHeight();
+	const image = new Image();
+	image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+	await image.decode();
+	const canvas = document.createElement('canvas');
+	canvas.width = width * 2;
+	canvas.height = height * 2;
+	const ctx = canvas.getContext('2d');
+	if (!ctx) throw new Error('this browser cannot draw on a canvas');
+	ctx.fillStyle = '#ffffff';
+	ctx.fillRect(0, 0, canvas.width, canvas.height);
+	ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+	return canvas.toDataURL('image/png');
+}

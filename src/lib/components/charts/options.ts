@@ -25,10 +25,20 @@ export type ChartOptions = ComposeOption<
 	LineSeriesOption | BarSeriesOption | GridComponentOption | TooltipComponentOption | MarkLineComponentOption | LegendComponentOption
 >;
 
-/** A chart ready to draw: its options, and whether it has no data (then the wrapper shows its empty state). */
+/** A chart's data as a table, for its CSV download. */
+export interface ChartData {
+	columns: string[];
+	rows: (string | number | null)[][];
+}
+
+/**
+ * A chart ready to draw: its options, whether it has no data (then the wrapper shows its empty state),
+ * and, when the options do not say it plainly, its data as a table (see `chartTable`).
+ */
 export interface ChartSpec {
 	empty: boolean;
 	options: ChartOptions;
+	data?: ChartData;
 }
 
 /** The app's palette (app.css), as hex: ECharts draws outside CSS and cannot read its variables. */
@@ -44,7 +54,7 @@ export const COLORS = {
 	grid: '#e2e5ea'
 } as const;
 
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
+export const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
 const DAY = 86_400_000;
 const month = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short' });
 const fullDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });

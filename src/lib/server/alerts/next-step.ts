@@ -50,22 +50,28 @@ export async function learnedSteps(db: Kysely<Schema>, config: Config, derived: 
 	return out;
 }
 
+/** The config's step for the first `nextSteps` entry `match` accepts, or null. */
+export function configStep(config: Config, match: (s: Config['nextSteps'][number]) => boolean): NextStep | null {
+	const s = config.nextSteps.find(match);
+	return s ? { text: s.title, url: s.url ?? null, source: 'config' } : null;
+}
+
+/** The article read before reaching one of `events` by the most accounts that reached it (`goal` names it in the text), or null. */
+export function learnedStep(learned: LearnedSteps | undefined, events: string[], goal: string): NextStep | null {
+	const best = events.flatMap((e) => learned?.get(e) ?? []).sort((a, b) => b.accounts - a.accounts)[0];
+	if (!best) return null;
+	const name = best.title ? `"${best.title}" (${best.article_id})` : best.article_id;
+	return {
+		text: `Send them ${name}: ${best.accounts.toLocaleString('en-US')} accounts read it before they reached ${goal}.`,
+		url: null,
+		source: 'data'
+	};
+}
+
 /** The step for an alert of `rule` with `evidence` (as frozen on the alert), with what the data learned when given. */
 export function nextStepFor(config: Config, rule: string, evidence: Record<string, unknown>, learned?: LearnedSteps): NextStep {
-	const mapped = (m: (s: Config['nextSteps'][number]) => boolean): NextStep | null => {
-		const s = config.nextSteps.find(m);
-		return s ? { text: s.title, url: s.url ?? null, source: 'config' } : null;
-	};
-	const fromData = (events: string[], goal: string): NextStep | null => {
-		const best = events.flatMap((e) => learned?.get(e) ?? []).sort((a, b) => b.accounts - a.accounts)[0];
-		if (!best) return null;
-		const name = best.title ? `"${best.title}" (${best.article_id})` : best.article_id;
-		return {
-			text: `Send them ${name}: ${best.accounts.toLocaleString('en-US')} accounts read it before they reached ${goal}.`,
-			url: null,
-			source: 'data'
-		};
-	};
+	const mapped = (m: (s: Config['nextSteps'][number]) => boolean) => configStep(config, m);
+	const fromData = (events: string[], goal: string) => learnedStep(learned, events, goal);
 	switch (rule) {
 		case 'onboarding_stall': {
 			const overdue = (evidence.milestones as { name: string; event: string }[] | undefined) ?? [];

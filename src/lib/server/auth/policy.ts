@@ -47,6 +47,7 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	// The one-click opt-out link of a message: read in a mailbox, so no sign-in; its signature is its authority.
 	'/notifications/optout': { GET: 'public', POST: 'public' },
 	'/accounts': { GET: 'everyone' },
+	'/accounts/[id]': { GET: 'everyone' },
 	'/metrics': { GET: 'everyone' },
 	'/metrics/lists/[id]': { GET: 'everyone' },
 	'/knowledge': { GET: 'everyone' },
@@ -65,6 +66,7 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/alerts/[id]': { GET: 'everyone', POST: 'everyone' },
 	'/triage': { GET: 'everyone' },
 	'/api/accounts': { GET: ownBookExport },
+	'/api/accounts/[id]': { GET: 'everyone' },
 	'/api/alerts': { GET: 'everyone' },
 	'/api/alerts/[id]': { GET: 'everyone', POST: 'everyone' },
 	'/api/audit': { GET: LEADER },

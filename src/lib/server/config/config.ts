@@ -39,6 +39,48 @@ export const CONFIG_FILE = 'adoption.config.json';
 const event = z.string().min(1, 'must be an event name');
 const positive = z.number().positive();
 
+/**
+ * An event condition, where first value and milestones take an event name: the `count`-th event of that
+ * name (default 1) whose properties equal `where` (every key), within `withinDays` of the account's
+ * signup when given. "≥ 20 tickets managed within 30 days" is `{ "event": "Ticket Managed", "count": 20,
+ * "withinDays": 30 }`; "an integration on version 3" is `{ "event": "Integration Connected", "where":
+ * { "version": "3" } }`. It is reached when that event happens, so it has a date like any event.
+ */
+const eventCondition = z
+	.object({
+		event,
+		where: z
+			.record(z.string().min(1, 'a property name must not be empty'), z.union([z.string(), z.number(), z.boolean()]), {
+				error: 'must map property names to a string, number or true/false'
+			})
+			.refine((w) => Object.keys(w).length > 0, 'must name at least one property')
+			.optional(),
+		count: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(1),
+		withinDays: positive.optional()
+	})
+	.strict();
+/** A validated event condition (see `eventCondition`). */
+export type EventCondition = z.output<typeof eventCondition>;
+/** An event name or an event condition. */
+const eventOrCondition = z.union([event, eventCondition], { error: 'must be an event name or { event, where?, count?, withinDays? }' });
+
+/**
+ * The name a condition goes by wherever an event name would (the key events, the account page, alerts):
+ * `Ticket Managed ×20 within 30 days of signup where channel = email`. A plain name is itself.
+ */
+export function conditionLabel(c: string | EventCondition): string {
+	if (typeof c === 'string') return c;
+	const where = Object.entries(c.where ?? {})
+		.map(([k, v]) => `${k} = ${v}`)
+		.join(', ');
+	return [
+		c.event,
+		c.count > 1 ? ` ×${c.count}` : '',
+		c.withinDays ? ` within ${c.withinDays} days of signup` : '',
+		where ? ` where ${where}` : ''
+	].join('');
+}
+
 function validTimeZone(tz: string): boolean {
 	try {
 		new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -223,10 +265,10 @@ const slaSchema = z
  * The app's configuration: every window, event list, taxonomy and target the metrics use. All keys are
  * optional in the file; what it leaves out takes the default shown here. See README "Configuration".
  */
-export const configSchema = z
+const configObject = z
 	.object({
 		/** Events that count as a customer's first value (time to first value). */
-		firstValueEvents: z.array(event).min(1).default(['Integration Connected', 'Workflow Triggered']),
+		firstValueEvents: z.array(eventOrCondition).min(1).default(['Integration Connected', 'Workflow Triggered']),
 		/** Events that, with `kb_searches` rows, are self-service activity. */
 		selfServiceEvents: z.array(event).min(1).default(['Article Viewed', 'Bot Conversation Started']),
 		funnel: z
@@ -265,9 +307,9 @@ export const configSchema = z
 					.object({
 						level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
 						name: z.string().min(1),
-						event,
+						event: eventOrCondition,
 						kind: z.enum(['technical', 'commitment']),
-						revokedBy: event.optional(),
+						revokedBy: eventOrCondition.optional(),
 						/** Days after signup by which the milestone is due (the `onboarding_stall` alert); none: no due date. */
 						dueDays: positive.optional()
 					})
@@ -439,8 +481,42 @@ export const configSchema = z
 	})
 	.strict();
 
+/** The config as written, event conditions and all. */
+type RawConfig = z.output<typeof configObject>;
+/** A milestone once its event (and what revokes it) are names. */
+type Milestone = Omit<RawConfig['milestones'][number], 'event' | 'revokedBy'> & { event: string; revokedBy?: string };
+
+/**
+ * First value and milestones with every event condition replaced by its label, and the conditions by
+ * label in `eventConditions`: the rest of the app reads event names, and only the key events
+ * (`facts/key-events.ts`) turn a condition into dated rows.
+ */
+function resolveConditions(c: RawConfig): Omit<RawConfig, 'firstValueEvents' | 'milestones'> & {
+	firstValueEvents: string[];
+	milestones: Milestone[];
+	eventConditions: Record<string, EventCondition>;
+} {
+	const eventConditions: Record<string, EventCondition> = {};
+	const label = (e: string | EventCondition): string => {
+		if (typeof e === 'string') return e;
+		const l = conditionLabel(e);
+		eventConditions[l] = e;
+		return l;
+	};
+	const firstValueEvents = c.firstValueEvents.map(label);
+	const milestones = c.milestones.map(({ event, revokedBy, ...m }) => ({
+		...m,
+		event: label(event),
+		...(revokedBy === undefined ? {} : { revokedBy: label(revokedBy) })
+	}));
+	return { ...c, firstValueEvents, milestones, eventConditions };
+}
+
+/** Validates a config object and resolves its event conditions (see `resolveConditions`). */
+export const configSchema = configObject.transform(resolveConditions);
+
 /** The resolved configuration. */
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
 
 /** A configuration problem, with the file and key in its message. */
 export class ConfigError extends Error {}

@@ -10,6 +10,7 @@ const COLUMNS = [
 	{ name: 'segment', type: 'VARCHAR' },
 	{ name: 'region', type: 'VARCHAR' },
 	{ name: 'arr', type: 'DOUBLE' },
+	{ name: 'arr_at_risk', type: 'DOUBLE' },
 	{ name: 'csm', type: 'VARCHAR' },
 	{ name: 'renewal_date', type: 'DATE' },
 	{ name: 'days_to_renewal', type: 'BIGINT' },

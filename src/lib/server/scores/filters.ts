@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ORDER, WORKLIST_SORTS, type WorklistOrder, type WorklistSort } from '../../scores/order.js';
 
 /** The risk bands, riskiest first (see `models/health.ts`: top decile high, next 20 % medium). */
 const RISK_BANDS = ['high', 'medium', 'low'] as const;
@@ -52,4 +53,29 @@ export function parseWorklistFilters(values: Partial<Record<WorklistFilterKey, s
 	if (parsed.success) return { filters: parsed.data, error: null };
 	const issue = parsed.error.issues[0];
 	return { filters: null, error: { key: issue.path[0] as WorklistFilterKey, message: issue.message } };
+}
+
+const orderSchema = z.object({
+	sort: z.enum(Object.keys(WORKLIST_SORTS) as [WorklistSort, ...WorklistSort[]], {
+		error: `must be one of ${Object.keys(WORKLIST_SORTS).join(', ')}`
+	}),
+	dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).optional()
+});
+
+/**
+ * The `sort` and `dir` parameters: the default order when `sort` is absent, the column's own direction
+ * when `dir` is, or the first bad parameter and what is wrong with it.
+ */
+export function parseWorklistOrder(
+	url: URL
+): { order: WorklistOrder; error: null } | { order: null; error: { key: 'sort' | 'dir'; message: string } } {
+	const sort = url.searchParams.get('sort')?.trim() || undefined;
+	const dir = url.searchParams.get('dir')?.trim() || undefined;
+	if (sort === undefined && dir === undefined) return { order: DEFAULT_ORDER, error: null };
+	const parsed = orderSchema.safeParse({ sort: sort ?? DEFAULT_ORDER.sort, dir });
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		return { order: null, error: { key: issue.path[0] as 'sort' | 'dir', message: issue.message } };
+	}
+	return { order: { sort: parsed.data.sort, dir: parsed.data.dir ?? WORKLIST_SORTS[parsed.data.sort] }, error: null };
 }

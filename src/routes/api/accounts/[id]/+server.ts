@@ -1,0 +1,29 @@
+import { error, json } from '@sveltejs/kit';
+import { parseTimelineKinds, TIMELINE_PAGE_SIZE } from '$lib/server/accounts/account.js';
+import { accountView } from '$lib/server/accounts/view.js';
+import { loadConfig } from '$lib/server/config/config.js';
+import { readCached } from '../../../db.server.js';
+import { intParam } from '../../../params.js';
+import type { RequestHandler } from './$types';
+
+const ALLOWED = ['kind', 'offset'];
+
+/**
+ * `GET /api/accounts/ID?kind=event,ticket,search,survey&offset=`: what the account page shows (profile,
+ * every scoring run, milestones, suggested steps, confusing pages, users) with 50 timeline rows from
+ * `offset`, newest first. An unknown account is a 404; a bad parameter a 400 naming it.
+ */
+export const GET: RequestHandler = async ({ params, url }) => {
+	const unknown = [...url.searchParams.keys()].find((k) => !ALLOWED.includes(k));
+	if (unknown) error(400, `Unknown query parameter '${unknown}': use ${ALLOWED.join(', ')}.`);
+	const parsed = parseTimelineKinds(url);
+	if (parsed.kinds === null) error(400, `Query parameter 'kind': ${parsed.error}.`);
+	const kinds = parsed.kinds;
+	const offset = intParam(url, 'offset') ?? 0;
+	const config = loadConfig();
+	const view = await readCached(['account-page', params.id, kinds, offset, config], (db) =>
+		accountView(db, config, params.id, { kinds, offset })
+	);
+	if (!view) error(404, `There is no account '${params.id}'.`);
+	return json({ ...view, timeline: { ...view.timeline, offset, limit: TIMELINE_PAGE_SIZE } });
+};
