@@ -251,7 +251,9 @@ describe('tickets & bot page', () => {
 			/First reply p50.*p90.*Resolution p50.*p90/
 		);
 		const account = page.locator('[data-table="confusion_hot_spots"] tbody a').first();
-		await expect(account.getAttribute('href')).resolves.toMatch(/^\/accounts\/A\d+$/);
+		const accountPage = (await account.getAttribute('href')) ?? '';
+		expect(accountPage).toMatch(/^\/accounts\/A\d+$/);
+		expect((await fetch(data.url + accountPage)).status).toBe(200);
 		const hotSpots = await tableAndCsv('confusion_hot_spots');
 		expect(hotSpots.csv[1]).toMatch(/\(A\d+\): \d+/);
 	});
