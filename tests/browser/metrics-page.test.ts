@@ -200,13 +200,13 @@ describe('knowledge base & search page', () => {
 		await expect(page.locator('[data-table="trending_zero_result_queries"] .note').textContent()).resolves.toContain('last 4 weeks');
 		await expect(page.locator('[data-table="undeflected_articles"] [data-window]').textContent()).resolves.toBe('24 h');
 
-		for (const id of ['zero_result_queries', 'stale_articles', 'article_format_failures', 'undeflected_articles']) {
-			const { rows, csv } = await tableAndCsv(id);
-			expect(rows, id).toBeGreaterThan(0);
-			expect(csv.length - 1, id).toBe(rows);
+		const ids = ['zero_result_queries', 'stale_articles', 'article_format_failures', 'undeflected_articles'];
+		const tables = await Promise.all(ids.map(tableAndCsv));
+		for (const [i, { rows, csv }] of tables.entries()) {
+			expect(rows, ids[i]).toBeGreaterThan(0);
+			expect(csv.length - 1, ids[i]).toBe(rows);
 		}
-		const format = await tableAndCsv('article_format_failures');
-		expect(format.csv[0]).toContain('missing_sections');
+		expect(tables[2].csv[0]).toContain('missing_sections');
 	});
 
 	it('carries the filters in the URL: the numbers and the downloads follow them', async () => {
@@ -242,20 +242,19 @@ describe('tickets & bot page', () => {
 		await expect(page.locator('#volume svg').textContent()).resolves.toContain('Integration');
 		await expect(page.locator('#trend-bot_flags_per_1000 .overall').textContent()).resolves.toMatch(/per 1,000/);
 
-		for (const id of ['friction_by_topic', 'friction_by_channel', 'confusion_hot_spots', 'repeat_automations']) {
-			const { rows, csv } = await tableAndCsv(id);
-			expect(rows, id).toBeGreaterThan(0);
-			expect(csv.length - 1, id).toBe(rows);
+		const ids = ['friction_by_topic', 'friction_by_channel', 'confusion_hot_spots', 'repeat_automations'];
+		const tables = await Promise.all(ids.map(tableAndCsv));
+		for (const [i, { rows, csv }] of tables.entries()) {
+			expect(rows, ids[i]).toBeGreaterThan(0);
+			expect(csv.length - 1, ids[i]).toBe(rows);
 		}
+		// Hot spots name their accounts in the CSV as `name (id): bursts`.
+		expect(tables[2].csv[1]).toMatch(/\(A\d+\): \d+/);
 		await expect(page.locator('[data-table="friction_by_topic"] thead').textContent()).resolves.toMatch(
 			/First reply p50.*p90.*Resolution p50.*p90/
 		);
 		const account = page.locator('[data-table="confusion_hot_spots"] tbody a').first();
-		const accountPage = (await account.getAttribute('href')) ?? '';
-		expect(accountPage).toMatch(/^\/accounts\/A\d+$/);
-		expect((await fetch(data.url + accountPage)).status).toBe(200);
-		const hotSpots = await tableAndCsv('confusion_hot_spots');
-		expect(hotSpots.csv[1]).toMatch(/\(A\d+\): \d+/);
+		await expect(account.getAttribute('href')).resolves.toMatch(/^\/accounts\/A\d+$/);
 	});
 
 	it('carries the filters in the URL: the numbers follow them', async () => {
