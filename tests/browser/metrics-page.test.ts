@@ -173,3 +173,111 @@ describe('metrics page without data', () => {
 		expect(text).not.toMatch(/at \S+ \(|node_modules/);
 	});
 });
+
+/** The rows of a table panel on the page, and the data lines of its CSV download (what the link fetches). */
+async function tableAndCsv(id: string): Promise<{ rows: number; csv: string[]; href: string }> {
+	const rows = await page.locator(`[data-table="${id}"] tbody tr`).count();
+	const href = (await page.locator(`[data-table="${id}"] a.download`).getAttribute('href')) ?? '';
+	const res = await fetch(data.url + href);
+	expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8']);
+	const csv = (await res.text()).trimEnd().split('\n');
+	return { rows, csv, href };
+}
+
+const cardBasis = (id: string) => page.locator(`[data-metric="${id}"] .detail`).textContent();
+
+describe('knowledge base & search page', () => {
+	it('shows the search trends, the query and article tables, each with its CSV', async () => {
+		const res = await page.goto(data.url + '/knowledge');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('h1').textContent()).resolves.toBe('Knowledge base & search');
+		await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('Knowledge');
+		await expect(cardBasis('kb_search_success')).resolves.toMatch(/[\d,]+ of [\d,]+ searches/);
+		await chartsDrawn(page);
+		await expect(page.locator('[data-drawn="true"] svg').count()).resolves.toBe(2);
+		await expect(page.locator('#trend-kb_search_success svg').textContent()).resolves.toContain('Target ≥');
+		// The trending rule and the deflection window (from the config) are stated on the page.
+		await expect(page.locator('[data-table="trending_zero_result_queries"] .note').textContent()).resolves.toContain('last 4 weeks');
+		await expect(page.locator('[data-table="undeflected_articles"] [data-window]').textContent()).resolves.toBe('24 h');
+
+		const ids = ['zero_result_queries', 'stale_articles', 'article_format_failures', 'undeflected_articles'];
+		const tables = await Promise.all(ids.map(tableAndCsv));
+		for (const [i, { rows, csv }] of tables.entries()) {
+			expect(rows, ids[i]).toBeGreaterThan(0);
+			expect(csv.length - 1, ids[i]).toBe(rows);
+		}
+		expect(tables[2].csv[0]).toContain('missing_sections');
+	});
+
+	it('carries the filters in the URL: the numbers and the downloads follow them', async () => {
+		await page.goto(data.url + '/knowledge');
+		const all = await cardBasis('zero_result_rate');
+		await page.locator('select[name="plan"]').selectOption('pro');
+		await page.locator('form[aria-label="Filters"] button[type="submit"]').click();
+		await page.waitForURL((u) => u.pathname === '/knowledge' && u.searchParams.get('plan') === 'pro');
+		await expect(page.locator('.scope [data-filter="plan"]').textContent()).resolves.toMatch(/Plan:\s*pro/);
+		expect(await cardBasis('zero_result_rate')).not.toBe(all);
+		const { href } = await tableAndCsv('undeflected_articles');
+		expect(href).toBe('/api/knowledge/undeflected_articles?plan=pro&format=csv');
+	});
+
+	it('shows a bad filter as a message, and the API names a bad parameter', async () => {
+		const res = await page.goto(data.url + '/knowledge?to=2024-02-30');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('[role="alert"]').textContent()).resolves.toContain('To: must be a real date');
+		const api = await fetch(data.url + '/api/knowledge/stale_articles?colour=red');
+		expect([api.status, await api.text()]).toEqual([400, expect.stringContaining("'colour'")]);
+		expect((await fetch(data.url + '/api/knowledge/nope')).status).toBe(404);
+	});
+});
+
+describe('tickets & bot page', () => {
+	it('shows volume by topic, friction tables, the bot’s trends, hot spots with account links, each table with its CSV', async () => {
+		const res = await page.goto(data.url + '/support');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('h1').textContent()).resolves.toBe('Tickets & bot');
+		await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('Support');
+		await chartsDrawn(page);
+		await expect(page.locator('[data-drawn="true"] svg').count()).resolves.toBe(3);
+		await expect(page.locator('#volume svg').textContent()).resolves.toContain('Integration');
+		await expect(page.locator('#trend-bot_flags_per_1000 .overall').textContent()).resolves.toMatch(/per 1,000/);
+
+		const ids = ['friction_by_topic', 'friction_by_channel', 'confusion_hot_spots', 'repeat_automations'];
+		const tables = await Promise.all(ids.map(tableAndCsv));
+		for (const [i, { rows, csv }] of tables.entries()) {
+			expect(rows, ids[i]).toBeGreaterThan(0);
+			expect(csv.length - 1, ids[i]).toBe(rows);
+		}
+		// Hot spots name their accounts in the CSV as `name (id): bursts`.
+		expect(tables[2].csv[1]).toMatch(/\(A\d+\): \d+/);
+		await expect(page.locator('[data-table="friction_by_topic"] thead').textContent()).resolves.toMatch(
+			/First reply p50.*p90.*Resolution p50.*p90/
+		);
+		const account = page.locator('[data-table="confusion_hot_spots"] tbody a').first();
+		await expect(account.getAttribute('href')).resolves.toMatch(/^\/accounts\/A\d+$/);
+	});
+
+	it('carries the filters in the URL: the numbers follow them', async () => {
+		await page.goto(data.url + '/support');
+		const all = await page.locator('[data-metric="ticket_volume"] .value').textContent();
+		await page.goto(data.url + '/support?region=EMEA');
+		await expect(page.locator('select[name="region"]').inputValue()).resolves.toBe('EMEA');
+		expect(await page.locator('[data-metric="ticket_volume"] .value').textContent()).not.toBe(all);
+		const { href } = await tableAndCsv('friction_by_channel');
+		expect(href).toBe('/api/support/friction_by_channel?region=EMEA&format=csv');
+
+		const bad = await page.goto(data.url + '/support?cohort=2024-1');
+		expect(bad?.status()).toBe(200);
+		await expect(page.locator('[role="alert"]').textContent()).resolves.toContain('Signup cohort: must be a signup month');
+	});
+});
+
+describe('knowledge and support pages without data', () => {
+	it('say there is nothing to measure on an empty database', async () => {
+		for (const p of ['/knowledge', '/support']) {
+			const res = await page.goto(empty.url + p);
+			expect(res?.status(), p).toBe(200);
+			await expect(page.locator('main').textContent()).resolves.toContain('Nothing to measure yet');
+		}
+	});
+});

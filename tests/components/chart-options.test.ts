@@ -14,6 +14,7 @@ import {
 	niceStep,
 	sparklineOptions,
 	SPARKLINE_WEEKS,
+	stackedPeriodOptions,
 	trendOptions,
 	valueExtent,
 	wrapLabel,
@@ -242,5 +243,39 @@ describe('isolated values', () => {
 		expect(line.symbolSize(0.5, { dataIndex: 2 })).toBe(4);
 		expect(line.symbolSize(0.45, { dataIndex: 4 })).toBe(0);
 		expect(mainSeries(trendOptions(weeks.slice(0, 2), { unit: 'rate' }).options).showSymbol).toBe(false);
+	});
+});
+
+describe('stackedPeriodOptions', () => {
+	const input = {
+		periods: ['2026-01-05', '2026-01-19'],
+		series: [
+			{ name: 'SSO', values: [3, 1] },
+			{ name: 'Billing', values: [2, 0] }
+		],
+		unit: 'count' as const
+	};
+
+	it('stacks one series per part over every week, a week without rows as zeros', () => {
+		const { options, empty } = stackedPeriodOptions(input);
+		expect(empty).toBe(false);
+		expect(xAxis(options).data).toEqual(['2026-01-05', '2026-01-12', '2026-01-19']);
+		expect(series(options).map((s) => [s.name, s.type, s.stack, s.data])).toEqual([
+			['SSO', 'bar', 'total', [3, 0, 1]],
+			['Billing', 'bar', 'total', [2, 0, 0]]
+		]);
+		expect((options.legend as Loose).show).not.toBe(false);
+	});
+
+	it('lists a week’s non-zero parts, largest first, under its total', () => {
+		const { options } = stackedPeriodOptions(input);
+		const tip = (options.tooltip as Loose).formatter([{ dataIndex: 0 }]) as unknown as string;
+		expect(tip).toBe('<strong>Week of 5 Jan 2026</strong>: 5<br>SSO: 3<br>Billing: 2');
+		expect((options.tooltip as Loose).formatter([{ dataIndex: 2 }])).toBe('<strong>Week of 19 Jan 2026</strong>: 1<br>SSO: 1');
+	});
+
+	it('is empty without periods or series', () => {
+		expect(stackedPeriodOptions({ ...input, periods: [] }).empty).toBe(true);
+		expect(stackedPeriodOptions({ ...input, series: [] }).empty).toBe(true);
 	});
 });

@@ -64,6 +64,7 @@ describe('GET /api/metrics', () => {
 
 	it('answers 400 with a message naming the parameter', async () => {
 		expect(await status400('?from=2024-13-01')).toMatch(/'from'.*real date/);
+		expect(await status400('?to=2024-02-30')).toMatch(/'to'.*real date/);
 		expect(await status400('?from=2024-05-01&to=2024-04-01')).toMatch(/from must not be after to/);
 		expect(await status400('?cohort=2024')).toMatch(/'cohort'.*YYYY-MM/);
 		expect(await status400('?colour=blue')).toMatch(/Unknown query parameter 'colour'/);

@@ -118,6 +118,8 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/alerts/[id]', method: 'GET', url: '/alerts/999', expect: { ...PAGE, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' } },
 	{ route: '/metrics', method: 'GET', url: '/metrics?plan=pro', expect: PAGE },
 	{ route: '/metrics/lists/[id]', method: 'GET', url: '/metrics/lists/stale_articles', expect: PAGE },
+	{ route: '/knowledge', method: 'GET', url: '/knowledge?plan=pro', expect: PAGE },
+	{ route: '/support', method: 'GET', url: '/support', expect: PAGE },
 	{ route: '/models', method: 'GET', url: '/models', expect: PAGE },
 	{ route: '/jobs', method: 'GET', url: '/jobs', expect: PAGE },
 	{ route: '/load', method: 'GET', url: '/load', expect: LEADER_PAGE },
@@ -172,6 +174,14 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	},
 	{ route: '/api/lists/[name]', method: 'GET', url: '/api/lists/stale_articles', expect: API },
 	{ route: '/api/lists/[name]', method: 'GET', url: '/api/lists/stale_articles?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
+	{ route: '/api/knowledge/[table]', method: 'GET', url: '/api/knowledge/article_format_failures?format=csv', expect: API },
+	{ route: '/api/support/[table]', method: 'GET', url: '/api/support/friction_by_topic', expect: API },
+	{
+		route: '/api/support/[table]',
+		method: 'GET',
+		url: '/api/support/confusion_hot_spots?format=csv',
+		expect: { ...API, csm: 403, otherCsm: 403 }
+	},
 	{ route: '/api/metrics', method: 'GET', url: '/api/metrics', expect: API },
 	{ route: '/api/metrics/[id]', method: 'GET', url: '/api/metrics/ticket_volume', expect: API },
 	{ route: '/api/people', method: 'POST', url: '/api/people', expect: CLI_ONLY },
@@ -311,6 +321,8 @@ describe('access over HTTP', () => {
 		const routes: [string, string[], string[]][] = [
 			['/metrics', ['plan', 'from', 'csm', 'cohort'], []],
 			['/metrics/lists/stale_articles', ['plan', 'to'], []],
+			['/knowledge', ['plan'], []],
+			['/support', ['to'], []],
 			['/accounts', ['q', 'band', 'csm'], ['page']],
 			['/alerts', ['state', 'rule', 'sla', 'csm', 'mine'], []],
 			['/api/alerts', ['state', 'rule', 'account', 'csm', 'assignee', 'sla', 'mine'], ['limit']],
@@ -322,6 +334,8 @@ describe('access over HTTP', () => {
 			['/api/metrics', ['metrics', 'region', 'as_of'], []],
 			['/api/metrics/nps', ['trend', 'by', 'segment'], []],
 			['/api/lists/stale_articles', ['plan', 'format'], []],
+			['/api/knowledge/undeflected_articles', ['format'], []],
+			['/api/support/friction_by_channel', ['csm'], []],
 			['/api/cohorts/retention', ['plan', 'to'], ['weeks']],
 			['/api/rejected', [], ['load', 'limit', 'offset']],
 			['/api/audit', ['actor', 'action', 'to'], ['limit', 'offset']]

@@ -2,6 +2,8 @@
 export const NAV = [
 	{ path: '/', label: 'Overview' },
 	{ path: '/metrics', label: 'Metrics' },
+	{ path: '/knowledge', label: 'Knowledge' },
+	{ path: '/support', label: 'Support' },
 	{ path: '/accounts', label: 'At-risk accounts' },
 	{ path: '/alerts', label: 'Alerts' },
 	{ path: '/triage', label: 'Triage' },

@@ -498,3 +498,89 @@ export function funnelBars(funnel: FunnelData): BarInput {
 		]
 	};
 }
+
+/** Distinct colours for the series of a many-series chart (ticket topics), in order; they repeat past ten. */
+export const SERIES_COLORS = [
+	'#2f5bd3',
+	'#d9730d',
+	'#2e9e6b',
+	'#8b5cf6',
+	'#d64550',
+	'#0f9bb5',
+	'#b58b00',
+	'#6b7a90',
+	'#d45fb0',
+	'#7f4f24'
+] as const;
+
+/** Counts per period for several series (e.g. tickets per week per topic), stacked. */
+export interface StackedPeriodInput {
+	/** Period starts, `YYYY-MM-DD`, in order; periods between them without rows are filled in with zeros. */
+	periods: string[];
+	/** One series per stacked part, its values aligned with `periods`. */
+	series: { name: string; values: number[] }[];
+	unit: Unit;
+	grain?: 'day' | 'week' | 'month';
+}
+
+/**
+ * Stacked bars per period: one colour per series, a legend on top, month labels on the axis (as the trend
+ * lines have), and a tooltip listing the period's non-zero parts, largest first, with their total. A period
+ * with no rows had none (a count), so it is a zero-height bar, not a gap. Empty with no series or no periods.
+ */
+export function stackedPeriodOptions(input: StackedPeriodInput): ChartSpec {
+	const grain = input.grain ?? 'week';
+	const groups = fillPeriods(
+		input.periods.map((group) => ({ group, value: 0 })),
+		grain
+	).map((p) => p.group);
+	const at = new Map(input.periods.map((p, i) => [p, i]));
+	const values = input.series.map((s) => groups.map((g) => (at.has(g) ? (s.values[at.get(g)!] ?? 0) : 0)));
+	const tickList = monthTicks(groups);
+	const ticks = new Set(tickList);
+	const labels = monthLabels(groups, tickList);
+	const grainWord = grain === 'month' ? 'Month of' : grain === 'day' ? '' : 'Week of';
+	return {
+		empty: groups.length === 0 || input.series.length === 0,
+		options: {
+			animation: false,
+			textStyle: { fontFamily: FONT },
+			color: [...SERIES_COLORS],
+			grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+			legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 10, textStyle: { color: COLORS.muted, fontSize: 12 } },
+			tooltip: {
+				trigger: 'axis',
+				axisPointer: { type: 'shadow' },
+				formatter: (params: unknown) => {
+					const i = ((Array.isArray(params) ? params : [params])[0] as { dataIndex?: number } | undefined)?.dataIndex ?? -1;
+					if (!groups[i]) return '';
+					const parts = input.series.map((s, k) => ({ name: s.name, v: values[k][i] })).filter((p) => p.v > 0);
+					parts.sort((a, b) => b.v - a.v);
+					const total = parts.reduce((a, p) => a + p.v, 0);
+					return [
+						`<strong>${[grainWord, periodLabel(groups[i])].filter(Boolean).join(' ')}</strong>: ${formatValue(total, input.unit)}`,
+						...parts.map((p) => `${p.name}: ${formatValue(p.v, input.unit)}`)
+					].join('<br>');
+				}
+			},
+			xAxis: {
+				type: 'category',
+				data: groups,
+				axisLine: { lineStyle: { color: COLORS.grid } },
+				axisTick: { show: true, interval: (i: number) => ticks.has(i), lineStyle: { color: COLORS.grid } },
+				axisLabel: {
+					color: COLORS.muted,
+					fontSize: 11,
+					interval: (i: number) => ticks.has(i),
+					formatter: (_: string, i: number) => labels.get(i) ?? ''
+				}
+			},
+			yAxis: {
+				type: 'value',
+				axisLabel: { color: COLORS.muted, fontSize: 11, formatter: (v: number) => formatAxis(v, input.unit) },
+				splitLine: { lineStyle: { color: COLORS.grid } }
+			},
+			series: input.series.map((s, k) => ({ name: s.name, type: 'bar', stack: 'total', barCategoryGap: '20%', data: values[k] }))
+		}
+	};
+}

@@ -50,6 +50,8 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/accounts/[id]': { GET: 'everyone' },
 	'/metrics': { GET: 'everyone' },
 	'/metrics/lists/[id]': { GET: 'everyone' },
+	'/knowledge': { GET: 'everyone' },
+	'/support': { GET: 'everyone' },
 	'/models': { GET: 'everyone' },
 	'/jobs': { GET: 'everyone' },
 	'/load': { GET: LEADER },
@@ -72,6 +74,9 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/api/jobs': { GET: 'everyone', POST: 'cli' },
 	'/api/jobs/[id]': { GET: 'everyone' },
 	'/api/lists/[name]': { GET: noCsmExport },
+	'/api/knowledge/[table]': { GET: 'everyone' },
+	// The support tables name accounts of every book (confusion hot spots, repeating automations), as lists do.
+	'/api/support/[table]': { GET: noCsmExport },
 	'/api/metrics': { GET: 'everyone' },
 	'/api/metrics/[id]': { GET: 'everyone' },
 	'/api/people': { POST: 'cli' },

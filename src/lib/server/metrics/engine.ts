@@ -27,7 +27,7 @@ export interface GroupResult extends MetricResult {
  * after grouping, since `strftime` on every fact row doubled the cost of a trend. Timestamps are stored in
  * UTC; converting goes through ICU and costs ~10×, so it is skipped when the reporting zone is UTC.
  */
-function periodSql(ctx: MetricContext, grain: Grain): RawBuilder<unknown> {
+export function periodSql(ctx: MetricContext, grain: Grain): RawBuilder<unknown> {
 	const tz = ctx.config.reporting.timeZone;
 	const local = tz === 'UTC' ? sql`f.at` : sql`timezone(${tz}, timezone('UTC', f.at))`;
 	if (grain === 'week' && ctx.config.reporting.weekStart === 'sunday') {

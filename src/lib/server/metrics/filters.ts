@@ -5,7 +5,8 @@ import type { Schema } from '../db/schema.js';
 const day = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-	.refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
+	// Date.parse rolls 2024-02-30 over to 1 March; a real date reads back as itself.
+	.refine((d) => !Number.isNaN(Date.parse(d)) && new Date(Date.parse(d)).toISOString().slice(0, 10) === d, 'must be a real date');
 
 /**
  * The filters every metric takes. Dates are UTC days, both ends included; the account attributes

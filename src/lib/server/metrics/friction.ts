@@ -3,9 +3,12 @@ import { formatNumber, formatValue } from '../../components/kpi/units.js';
 import { defineMetric, type MetricDefinition } from './metric.js';
 import { meanDisplay, meanResult, rateDisplay, rateResult } from './rate.js';
 
-/** Tickets (not deleted), dated by creation, with their times in hours. (Topics: the `ticket_topics` list.) */
+/**
+ * Tickets (not deleted), dated by creation, with their times in hours, and the columns a breakdown by
+ * channel or topic (`support/support.ts`, from `tags` and `subject`) groups them by.
+ */
 const tickets: MetricDefinition['facts'] = () => sql`
-	SELECT created_at AS at, account_id, messages, reopened, bot_handoff,
+	SELECT created_at AS at, account_id, channel, tags, subject, messages, reopened, bot_handoff,
 		date_diff('second', created_at, first_reply_at) / 3600.0 AS reply_hours,
 		date_diff('second', created_at, solved_at) / 3600.0 AS resolution_hours
 	FROM tickets WHERE NOT coalesce(deleted, false)`;

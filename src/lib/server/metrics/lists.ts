@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import type { Memo } from '../cache/reads.js';
 import { confusionBurstsSql, repeatAutomationsSql } from '../facts/bursts.js';
 import { runMetric } from './engine.js';
 import { inRange, inScope } from './filters.js';
@@ -23,25 +24,30 @@ async function rows(ctx: MetricContext, query: ReturnType<typeof sql>): Promise<
 	return (await query.execute(ctx.db)).rows as Record<string, unknown>[];
 }
 
+/**
+ * Zero-result queries (lower-cased, trimmed) of searches in the range: `searches` (with 0 results),
+ * `accounts`, and their count in the last 28 days of the range (`last_28d`) against the 28 before
+ * (`previous_28d`). One query per row, unordered: the top list and the trending list sort it their way.
+ */
+export function zeroResultQuerySql(ctx: MetricContext): RawBuilder<unknown> {
+	return sql`
+		SELECT lower(trim(query)) AS query, count(*) AS searches, count(DISTINCT account_id) AS accounts,
+			count(*) FILTER (WHERE timestamp >= ${end(ctx)} - INTERVAL 28 DAY) AS last_28d,
+			count(*) FILTER (WHERE timestamp >= ${end(ctx)} - INTERVAL 56 DAY AND timestamp < ${end(ctx)} - INTERVAL 28 DAY) AS previous_28d
+		FROM kb_searches WHERE results = 0 AND query IS NOT NULL AND ${inRange(sql.ref('timestamp'), ctx.range)} AND ${inScope(sql.ref('account_id'), ctx.filters)}
+		GROUP BY 1`;
+}
+
 /** Top zero-result queries in the range, with their count in the last 28 days of the range against the 28 before. */
-const zeroResultQueries: ListDefinition = {
+export const zeroResultQueries: ListDefinition = {
 	id: 'zero_result_queries',
 	label: 'Top zero-result queries',
 	description: 'Searches that found nothing, most frequent first, with their recent trend: content to write.',
-	rows: (ctx) =>
-		rows(
-			ctx,
-			sql`
-			SELECT lower(trim(query)) AS query, count(*) AS searches, count(DISTINCT account_id) AS accounts,
-				count(*) FILTER (WHERE timestamp >= ${end(ctx)} - INTERVAL 28 DAY) AS last_28d,
-				count(*) FILTER (WHERE timestamp >= ${end(ctx)} - INTERVAL 56 DAY AND timestamp < ${end(ctx)} - INTERVAL 28 DAY) AS previous_28d
-			FROM kb_searches WHERE results = 0 AND query IS NOT NULL AND ${inRange(sql.ref('timestamp'), ctx.range)} AND ${inScope(sql.ref('account_id'), ctx.filters)}
-			GROUP BY 1 ORDER BY searches DESC, query LIMIT ${LIMIT}`
-		)
+	rows: (ctx) => rows(ctx, sql`SELECT * FROM (${zeroResultQuerySql(ctx)}) ORDER BY searches DESC, query LIMIT ${LIMIT}`)
 };
 
 /** Stale KB articles with the release that made each stale. */
-const staleArticles: ListDefinition = {
+export const staleArticles: ListDefinition = {
 	id: 'stale_articles',
 	label: 'Stale KB articles',
 	description: 'Articles last reviewed before the latest release touching their feature area, oldest review first.',
@@ -76,7 +82,7 @@ const topicsTrending: ListDefinition = {
 };
 
 /** Accounts with confusion bursts and the pages they were on. */
-const confusionAccounts: ListDefinition = {
+export const confusionAccounts: ListDefinition = {
 	id: 'confusion_accounts',
 	label: 'Accounts with confusion bursts',
 	description: 'Accounts whose users viewed the same page 3+ times within 2 minutes, with the pages.',
@@ -93,7 +99,7 @@ const confusionAccounts: ListDefinition = {
 };
 
 /** Automations firing repeatedly, per account: a product problem to fix, not content. */
-const repeatAutomations: ListDefinition = {
+export const repeatAutomations: ListDefinition = {
 	id: 'repeat_automations',
 	label: 'Automations firing repeatedly',
 	description: 'Self-service automations that fired 3+ times within an hour for one account.',
@@ -167,14 +173,18 @@ export function listById(id: string): ListDefinition | undefined {
 	return LISTS.find((l) => l.id === id);
 }
 
-/** A list's rows under filters, with the range and filters it covers (the shape of `adoption metrics --list --json`). */
-export async function runList(list: ListDefinition, ctx: MetricContext) {
+/**
+ * A list's rows under filters, with the range and filters it covers (the shape of `adoption metrics --list --json`);
+ * through `memo` when given, keyed by (list, filters, config), so a page showing the list and its CSV download share one computation.
+ */
+export async function runList(list: ListDefinition, ctx: MetricContext, memo?: Memo) {
+	const rows = () => list.rows(ctx);
 	return {
 		list: list.id,
 		label: list.label,
 		description: list.description,
 		range: ctx.range,
 		filters: ctx.filters,
-		rows: await list.rows(ctx)
+		rows: await (memo ? memo(['list-rows', list.id, ctx.filters, ctx.config], rows) : rows())
 	};
 }

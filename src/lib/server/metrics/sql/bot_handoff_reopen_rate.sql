@@ -17,6 +17,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,
@@ -47,6 +50,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,

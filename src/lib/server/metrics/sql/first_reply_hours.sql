@@ -11,6 +11,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,
@@ -35,6 +38,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,

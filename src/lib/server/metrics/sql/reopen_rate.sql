@@ -13,6 +13,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,
@@ -39,6 +42,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,

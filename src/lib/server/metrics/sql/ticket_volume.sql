@@ -9,6 +9,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,
@@ -31,6 +34,9 @@ FROM
     SELECT
       created_at AS at,
       account_id,
+      channel,
+      tags,
+      subject,
       messages,
       reopened,
       bot_handoff,
