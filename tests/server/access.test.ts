@@ -106,6 +106,13 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 		expect: { ...PAGE, nobody: 200, revoked: 200, leader: 303, analyst: 303, csm: 303, otherCsm: 303 }
 	},
 	{ route: '/accounts', method: 'GET', url: '/accounts', expect: PAGE },
+	// No such account: a 404 for whoever may look.
+	{
+		route: '/accounts/[id]',
+		method: 'GET',
+		url: '/accounts/NOPE',
+		expect: { ...PAGE, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' }
+	},
 	{
 		route: '/notifications/optout',
 		method: 'GET',
@@ -146,6 +153,12 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/people', method: 'GET', url: '/people', expect: LEADER_PAGE },
 	{ route: '/api/audit', method: 'GET', url: '/api/audit?action=session.start', expect: { ...LEADER_API, leader: 200 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts', expect: API },
+	{
+		route: '/api/accounts/[id]',
+		method: 'GET',
+		url: '/api/accounts/NOPE',
+		expect: { ...API, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' }
+	},
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv', expect: { ...API, csm: 403, otherCsm: 403 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=csv&csm=Dana', expect: { ...API, otherCsm: 403 } },
 	{ route: '/api/accounts', method: 'GET', url: '/api/accounts?format=parquet', expect: { ...API, csm: 403, otherCsm: 403 } },
@@ -323,7 +336,9 @@ describe('access over HTTP', () => {
 			['/metrics/lists/stale_articles', ['plan', 'to'], []],
 			['/knowledge', ['plan'], []],
 			['/support', ['to'], []],
-			['/accounts', ['q', 'band', 'csm'], ['page']],
+			['/accounts', ['q', 'band', 'csm', 'sort', 'dir'], ['page']],
+			['/accounts/NOPE', ['kind'], ['page']],
+			['/api/accounts/NOPE', ['kind'], ['offset']],
 			['/alerts', ['state', 'rule', 'sla', 'csm', 'mine'], []],
 			['/api/alerts', ['state', 'rule', 'account', 'csm', 'assignee', 'sla', 'mine'], ['limit']],
 			['/triage', ['ticket'], []],

@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const config = loadConfig();
 	return readCached(['knowledge-page', parsed.values, config], async (db) => {
 		const [options, span] = await Promise.all([filterOptions(db.kysely), new TablesRepository(db.kysely).dataRange()]);
-		const base = { values: parsed.values, options, span, targets: config.targets };
+		const base = { values: parsed.values, options, span };
 		if (parsed.error !== null) return { ...base, error: parsed.error, report: null };
 		const ctx = await metricContext(db.kysely, config, parsed.filters);
 		const report = await knowledgeReport(ctx, await readMemo(db));

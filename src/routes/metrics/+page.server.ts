@@ -1,11 +1,11 @@
 import { readMemo } from '$lib/server/cache/reads.js';
 import { loadConfig } from '$lib/server/config/config.js';
 import { TablesRepository } from '$lib/server/db/repositories/tables.repository.js';
-import type { GroupResult } from '$lib/server/metrics/engine.js';
 import { filterOptions } from '$lib/server/metrics/filters.js';
 import { LISTS } from '$lib/server/metrics/lists.js';
-import { describeMetric, sampleSize } from '$lib/server/metrics/describe.js';
-import { FAMILIES, type MetricDefinition } from '$lib/server/metrics/metric.js';
+import { describeMetric } from '$lib/server/metrics/describe.js';
+import { FAMILIES } from '$lib/server/metrics/metric.js';
+import { trendPoints } from '$lib/server/metrics/summary.js';
 import { computeMetrics, METRICS, metricById } from '$lib/server/metrics/registry.js';
 import type { MetricSummary, TrendPoint } from '$lib/components/kpi/kpi.js';
 import type { FunnelData } from '$lib/components/charts/options.js';
@@ -13,21 +13,6 @@ import { readCached } from '../db.server.js';
 import { KPI_IDS, TRENDED_IDS } from './dashboard.js';
 import { parseFilters } from './filters.server.js';
 import type { PageServerLoad } from './$types';
-
-/** Five significant digits: plenty for a chart, and a third of the bytes of a full double. */
-const round = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(5)) : null);
-
-/** A period's result as a chart point: the value, its interval's ends and its sample size, as the metric's definition reads them. */
-function trendPoint(def: MetricDefinition, g: GroupResult): TrendPoint {
-	const ci = def.interval?.(g.details) ?? null;
-	const n = sampleSize(def, g.details);
-	return {
-		group: g.group ?? '',
-		value: round(g.value),
-		...(ci ? { low: round(ci[0]), high: round(ci[1]) } : {}),
-		...(typeof n === 'number' ? { n } : {})
-	};
-}
 
 /**
  * The metrics dashboard: every metric under the filters with its weekly trend (one pass of the engine),
@@ -49,7 +34,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		for (const id of KPI_IDS) {
 			const groups = report.groups?.[id];
 			const def = metricById(id);
-			if (groups && def) trends[id] = groups.filter((g) => g.group !== null).map((g) => trendPoint(def, g));
+			if (groups && def) trends[id] = trendPoints(def, groups);
 		}
 		return {
 			...base,

@@ -157,12 +157,15 @@ export async function knowledgeReport(ctx: MetricContext, memo?: Memo): Promise<
 	]);
 	return {
 		headlines: [
-			headline(kbSearchSuccess, success.r),
-			headline(zeroResultRate, zero.r),
-			headline(staleArticleCount, stale.r),
-			headline(articleHealth, health.r)
+			headline(kbSearchSuccess, success.r, ctx.config),
+			headline(zeroResultRate, zero.r, ctx.config),
+			headline(staleArticleCount, stale.r, ctx.config),
+			headline(articleHealth, health.r, ctx.config)
 		],
-		trends: { kb_search_success: trendPoints(success.groups ?? []), zero_result_rate: trendPoints(zero.groups ?? []) },
+		trends: {
+			kb_search_success: trendPoints(kbSearchSuccess, success.groups ?? []),
+			zero_result_rate: trendPoints(zeroResultRate, zero.groups ?? [])
+		},
 		tables: Object.fromEntries(KNOWLEDGE_TABLES.map((t, i) => [t.id, tables[i]])),
 		deflectionHours: ctx.config.windows.deflectionHours
 	};

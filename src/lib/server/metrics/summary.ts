@@ -1,5 +1,7 @@
 /** Metric results in the shapes pages show them: weekly chart points and headline figures. */
-import type { TrendPoint } from '../../components/kpi/kpi.js';
+import type { MetricSummary, TrendPoint } from '../../components/kpi/kpi.js';
+import type { Config } from '../config/config.js';
+import { describeMetric, sampleSize } from './describe.js';
 import type { GroupResult } from './engine.js';
 import type { MetricDefinition, MetricResult } from './metric.js';
 
@@ -7,44 +9,28 @@ import type { MetricDefinition, MetricResult } from './metric.js';
 const round = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(5)) : null);
 
 /**
- * A metric's periods as chart points: each period's value, its 95 % interval's ends and its sample size
- * (the denominator, count or responses) where the details have them. The overall row (group null) is left out.
+ * A metric's periods as chart points: each period's value, its 95 % interval's ends and its sample size,
+ * as the metric's definition reads them from its details. The overall row (group null) is left out.
  */
-export function trendPoints(groups: GroupResult[]): TrendPoint[] {
+export function trendPoints(def: MetricDefinition, groups: GroupResult[]): TrendPoint[] {
 	return groups
 		.filter((g) => g.group !== null)
 		.map((g) => {
-			const d = g.details as Record<string, unknown>;
-			const ci = Array.isArray(d.interval) ? (d.interval as [number, number]) : null;
-			const n = d.denominator ?? d.count ?? d.responses ?? null;
+			const ci = def.interval?.(g.details) ?? null;
+			const n = sampleSize(def, g.details);
 			return {
 				group: g.group ?? '',
 				value: round(g.value),
 				...(ci ? { low: round(ci[0]), high: round(ci[1]) } : {}),
-				...(typeof n === 'number' ? { n } : {})
+				...(n !== null ? { n } : {})
 			};
 		});
 }
 
-/** A metric's result with what a page needs to show it: its id, label, formula, unit and which way is good. */
-export interface Headline extends MetricResult {
-	details: Record<string, unknown>;
-	id: string;
-	label: string;
-	formula: string;
-	unit: MetricDefinition['unit'];
-	direction: MetricDefinition['direction'];
-}
+/** A metric's result as a page shows it (see `describeMetric`). */
+export type Headline = MetricSummary;
 
-/** `result` of metric `def` as a {@link Headline}. */
-export function headline(def: MetricDefinition, result: MetricResult): Headline {
-	return {
-		id: def.id,
-		label: def.label,
-		formula: def.formula,
-		unit: def.unit,
-		direction: def.direction,
-		value: result.value,
-		details: result.details as Record<string, unknown>
-	};
+/** `result` of metric `def` as a {@link Headline}, under `config`. */
+export function headline(def: MetricDefinition, result: MetricResult, config: Config): Headline {
+	return describeMetric(def, config, result.value, result.details);
 }

@@ -207,11 +207,11 @@ export async function supportReport(ctx: MetricContext, memo?: Memo): Promise<Su
 	]);
 	const groups = (id: string) => results[HEADLINES.findIndex((m) => m.id === id)].groups ?? [];
 	return {
-		headlines: HEADLINES.map((m, i) => headline(m, results[i].r)),
+		headlines: HEADLINES.map((m, i) => headline(m, results[i].r, ctx.config)),
 		volume,
 		trends: {
-			bot_handoff_reopen_rate: trendPoints(groups(botHandoffReopenRate.id)),
-			bot_flags_per_1000: trendPoints(groups(botFlagRate.id))
+			bot_handoff_reopen_rate: trendPoints(botHandoffReopenRate, groups(botHandoffReopenRate.id)),
+			bot_flags_per_1000: trendPoints(botFlagRate, groups(botFlagRate.id))
 		},
 		tables: Object.fromEntries(SUPPORT_TABLES.map((t, i) => [t.id, tables[i]]))
 	};
