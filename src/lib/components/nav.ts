@@ -2,6 +2,7 @@
 export const NAV = [
 	{ path: '/', label: 'Overview' },
 	{ path: '/metrics', label: 'Metrics' },
+	{ path: '/cohorts', label: 'Cohorts' },
 	{ path: '/accounts', label: 'At-risk accounts' },
 	{ path: '/alerts', label: 'Alerts' },
 	{ path: '/triage', label: 'Triage' },

@@ -5,8 +5,14 @@
  *
  * Only types come from ECharts here: the library itself is loaded in the browser by `Chart.svelte`.
  */
-import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { BarSeriesOption, HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type {
+	GridComponentOption,
+	LegendComponentOption,
+	MarkLineComponentOption,
+	TooltipComponentOption,
+	VisualMapComponentOption
+} from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import type { TrendPoint } from '../kpi/kpi.js';
 import {
@@ -22,7 +28,14 @@ import {
 
 /** The option types the registered charts and components accept (see `echarts.ts`). */
 export type ChartOptions = ComposeOption<
-	LineSeriesOption | BarSeriesOption | GridComponentOption | TooltipComponentOption | MarkLineComponentOption | LegendComponentOption
+	| LineSeriesOption
+	| BarSeriesOption
+	| HeatmapSeriesOption
+	| GridComponentOption
+	| TooltipComponentOption
+	| MarkLineComponentOption
+	| LegendComponentOption
+	| VisualMapComponentOption
 >;
 
 /** A chart ready to draw: its options, and whether it has no data (then the wrapper shows its empty state). */

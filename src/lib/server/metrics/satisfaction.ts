@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { MetricDefinition } from './metric.js';
-import { meanResult, rateResult } from './rate.js';
+import { meanResult, npsInterval, rateResult } from './rate.js';
 
 /** Survey answers of one kind (and context), without those about deleted tickets (they leave every metric). */
 const answers = (kind: 'csat' | 'ces' | 'nps', context?: string) => () => sql`
@@ -49,7 +49,7 @@ export const ces: MetricDefinition = {
 	finish: (r) => meanResult(r.n, r.avg, r.sd)
 };
 
-/** NPS = % promoters (9–10) − % detractors (0–6) of `nps` surveys, from −100 to 100. */
+/** NPS = % promoters (9–10) − % detractors (0–6) of `nps` surveys, from −100 to 100, with its 95 % interval ({@link npsInterval}). */
 export const nps: MetricDefinition = {
 	id: 'nps',
 	label: 'Net promoter score',
@@ -63,6 +63,9 @@ export const nps: MetricDefinition = {
 		const n = r.n ?? 0;
 		const p = r.promoters ?? 0;
 		const d = r.detractors ?? 0;
-		return { value: n > 0 ? (100 * (p - d)) / n : null, details: { responses: n, promoters: p, detractors: d, passives: n - p - d } };
+		return {
+			value: n > 0 ? (100 * (p - d)) / n : null,
+			details: { responses: n, promoters: p, detractors: d, passives: n - p - d, interval: npsInterval(p, d, n) }
+		};
 	}
 };
