@@ -91,7 +91,12 @@ describe('cohorts page tables (fixture.ts; the end of the data is 10 Apr 12:00)'
 		expect(d.difference_interval![1]).toBeCloseTo(0.5054, 4);
 		expect(d.verdict).toBe('no_clear_difference');
 		// TTFV median: pro A1 5 days and A4 2.5 → 3.75; starter A2 40 days (A5 none). A median: not judged.
-		expect(m('ttfv_median_days')).toMatchObject({ a: { value: 3.75, n: 2 }, b: { value: 40, n: 1 }, difference: -36.25, verdict: 'not_tested' });
+		expect(m('ttfv_median_days')).toMatchObject({
+			a: { value: 3.75, n: 2 },
+			b: { value: 40, n: 1 },
+			difference: -36.25,
+			verdict: 'not_tested'
+		});
 		expect(c.a.filters).toEqual({ plan: 'pro' });
 	});
 
@@ -99,7 +104,9 @@ describe('cohorts page tables (fixture.ts; the end of the data is 10 Apr 12:00)'
 		const rows = await ttfvByCohort(await metricContext(db.kysely, config, {}));
 		// January: A1 5 days, A2 40 → median 22.5, quartiles 5 + 35/4 and 5 + 3·35/4; 30-day: A1 yes, A2 no.
 		// March: A3 1 day, A4 2.5 → 1.75; only A3 (1 Mar) is 30 days old by 10 Apr. April: A5, nothing yet.
-		expect(rows.map((r) => [r.cohort, r.accounts, r.reached, r.median, r.p25, r.p75, r.within_30d.numerator, r.within_30d.denominator])).toEqual([
+		expect(
+			rows.map((r) => [r.cohort, r.accounts, r.reached, r.median, r.p25, r.p75, r.within_30d.numerator, r.within_30d.denominator])
+		).toEqual([
 			['2024-01', 2, 2, 22.5, 13.75, 31.25, 1, 2],
 			['2024-03', 2, 2, 1.75, 1.375, 2.125, 1, 1],
 			['2024-04', 1, 0, null, null, null, 0, 0]
@@ -135,6 +142,11 @@ describe('cohorts page tables (fixture.ts; the end of the data is 10 Apr 12:00)'
 		]);
 		expect(await exploreRows(db.kysely, config, 'compare', s)).toBeNull();
 		const rows = (await exploreRows(db.kysely, config, 'compare', { ...s, compare: { a: { plan: 'pro' }, b: { plan: 'starter' } } }))!;
-		expect(rows.find((r) => r.metric === 'deflection_rate')).toMatchObject({ a_n: 3, b_n: 1, a_filters: 'plan=pro', b_filters: 'plan=starter' });
+		expect(rows.find((r) => r.metric === 'deflection_rate')).toMatchObject({
+			a_n: 3,
+			b_n: 1,
+			a_filters: 'plan=pro',
+			b_filters: 'plan=starter'
+		});
 	});
 });

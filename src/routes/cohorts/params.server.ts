@@ -5,7 +5,8 @@ import { FILTER_KEYS, type FilterValues } from '../metrics/query.js';
 import { cohortValues, type CohortValues } from './params.js';
 
 /** A request's values (to show back), and either the selection or what is wrong, naming the parameter. */
-export type ParsedCohorts = { values: CohortValues; selection: ExploreSelection; error: null } | { values: CohortValues; selection: null; error: string };
+export type ParsedCohorts =
+	{ values: CohortValues; selection: ExploreSelection; error: null } | { values: CohortValues; selection: null; error: string };
 
 /** The most weeks since signup a heatmap shows (two years). */
 const MAX_WEEKS = 104;
@@ -42,7 +43,8 @@ export function parseCohortParams(url: URL): ParsedCohorts {
 	let weeks = DEFAULT_WEEKS;
 	if (c.weeks !== undefined) {
 		weeks = /^\d+$/.test(c.weeks) ? Number(c.weeks) : NaN;
-		if (!(weeks >= 1 && weeks <= MAX_WEEKS)) return fail(`Parameter 'weeks' must be a whole number from 1 to ${MAX_WEEKS}, not '${c.weeks}'.`);
+		if (!(weeks >= 1 && weeks <= MAX_WEEKS))
+			return fail(`Parameter 'weeks' must be a whole number from 1 to ${MAX_WEEKS}, not '${c.weeks}'.`);
 	}
 	const funnelBy = dimension('funnel_by', c.funnel_by, 'cohort');
 	if (!(DIMENSIONS as readonly string[]).includes(funnelBy)) return fail(funnelBy);

@@ -9,7 +9,17 @@ import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, Vi
 import { init, use, type EChartsType } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, MarkLineComponent, LegendComponent, VisualMapComponent, SVGRenderer]);
+use([
+	LineChart,
+	BarChart,
+	HeatmapChart,
+	GridComponent,
+	TooltipComponent,
+	MarkLineComponent,
+	LegendComponent,
+	VisualMapComponent,
+	SVGRenderer
+]);
 
 export type { EChartsType };
 

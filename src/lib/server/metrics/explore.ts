@@ -152,27 +152,55 @@ export interface ExplorePage {
 	comparison: Comparison | null;
 }
 
+/** What each table holds. */
+interface TableData {
+	activation: CohortMatrix;
+	retention: CohortMatrix;
+	ttfv: TtfvCohort[];
+	funnel: FunnelGroup[];
+	breakdown: Breakdown;
+	compare: Comparison | null;
+}
+
+/**
+ * One table under the selection, cached on its own through `memo` (keyed by the filters, the config and
+ * the table's own choices), so the page and its CSV share it and changing one choice recomputes only that
+ * table. The comparison caches per metric inside the metrics engine instead.
+ */
+async function tableData<T extends ExploreTable>(ctx: MetricContext, table: T, s: ExploreSelection, memo?: Memo): Promise<TableData[T]> {
+	const cache: Memo = memo ?? ((_key, compute) => compute());
+	const key = (...choices: unknown[]) => ['explore-table', table, s.filters, ctx.config, ...choices];
+	const run = (): Promise<TableData[ExploreTable]> => {
+		const t = table as ExploreTable;
+		switch (t) {
+			case 'activation':
+			case 'retention':
+				return cache(key(s.weeks), () => cohortMatrix(ctx, t, s.weeks));
+			case 'ttfv':
+				return cache(key(), () => ttfvByCohort(ctx));
+			case 'funnel':
+				return cache(key(s.funnelBy), () => funnelBy(ctx, s.funnelBy));
+			case 'breakdown':
+				return cache(key(s.metric, s.by), () => breakdown(ctx, s.metric, s.by));
+			case 'compare':
+				return s.compare ? compareSegments(ctx.db, ctx.config, s.compare.a, s.compare.b, memo) : Promise.resolve(null);
+		}
+	};
+	return run() as Promise<TableData[T]>;
+}
+
 /** The page: every table under the selection, computed side by side on the read pool. */
 export async function explorePage(db: Kysely<Schema>, config: Config, s: ExploreSelection, memo?: Memo): Promise<ExplorePage> {
 	const ctx = await metricContext(db, config, s.filters);
 	const [activation, retention, ttfv, funnel, split, comparison] = await Promise.all([
-		cohortMatrix(ctx, 'activation', s.weeks),
-		cohortMatrix(ctx, 'retention', s.weeks),
-		ttfvByCohort(ctx),
-		funnelBy(ctx, s.funnelBy),
-		breakdown(ctx, s.metric, s.by),
-		s.compare ? compareSegments(db, config, s.compare.a, s.compare.b, memo) : Promise.resolve(null)
+		tableData(ctx, 'activation', s, memo),
+		tableData(ctx, 'retention', s, memo),
+		tableData(ctx, 'ttfv', s, memo),
+		tableData(ctx, 'funnel', s, memo),
+		tableData(ctx, 'breakdown', s, memo),
+		tableData(ctx, 'compare', s, memo)
 	]);
-	return {
-		range: ctx.range,
-		empty: ctx.range.end_of_data === null,
-		activation,
-		retention,
-		ttfv,
-		funnel,
-		breakdown: split,
-		comparison
-	};
+	return { range: ctx.range, empty: ctx.range.end_of_data === null, activation, retention, ttfv, funnel, breakdown: split, comparison };
 }
 
 /** Filters as `plan=pro;region=EMEA`, for a CSV column saying what a row covers. */
@@ -194,9 +222,10 @@ export async function exploreRows(
 	s: ExploreSelection,
 	memo?: Memo
 ): Promise<Record<string, unknown>[] | null> {
+	const ctx = await metricContext(db, config, s.filters);
 	if (table === 'compare') {
-		if (!s.compare) return null;
-		const c = await compareSegments(db, config, s.compare.a, s.compare.b, memo);
+		const c = await tableData(ctx, 'compare', s, memo);
+		if (!c) return null;
 		return c.metrics.map((m) => ({
 			metric: m.id,
 			label: m.label,
@@ -218,9 +247,8 @@ export async function exploreRows(
 			b_filters: filterText(c.b.filters)
 		}));
 	}
-	const ctx = await metricContext(db, config, s.filters);
 	if (table === 'activation' || table === 'retention') {
-		const m = await cohortMatrix(ctx, table, s.weeks);
+		const m = await tableData(ctx, table, s, memo);
 		return m.cohorts.flatMap((c) =>
 			c.cells.map((cell) => ({
 				cohort: c.cohort,
@@ -233,7 +261,7 @@ export async function exploreRows(
 		);
 	}
 	if (table === 'ttfv')
-		return (await ttfvByCohort(ctx)).map((c) => ({
+		return (await tableData(ctx, 'ttfv', s, memo)).map((c) => ({
 			cohort: c.cohort,
 			accounts: c.accounts,
 			reached: c.reached,
@@ -247,7 +275,7 @@ export async function exploreRows(
 			within_30d_high: c.within_30d.interval?.[1]
 		}));
 	if (table === 'funnel')
-		return (await funnelBy(ctx, s.funnelBy)).map((g) => ({
+		return (await tableData(ctx, 'funnel', s, memo)).map((g) => ({
 			[s.funnelBy]: g.group,
 			entered: g.entered,
 			...Object.fromEntries(
@@ -258,7 +286,7 @@ export async function exploreRows(
 			),
 			cliff: g.cliff
 		}));
-	const b = await breakdown(ctx, s.metric, s.by);
+	const b = await tableData(ctx, 'breakdown', s, memo);
 	return b.groups.map((g) => ({
 		[s.by]: g.group,
 		metric: b.metric.id,

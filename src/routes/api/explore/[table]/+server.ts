@@ -25,7 +25,10 @@ export const GET: RequestHandler = async ({ url, params }) => {
 	const parsed = parseCohortParams(url);
 	if (parsed.error !== null) error(400, parsed.error);
 	if (table === 'compare' && !parsed.selection.compare)
-		error(400, "The comparison needs two segments: give at least one 'a.<filter>' or 'b.<filter>' parameter (e.g. a.plan=enterprise&b.plan=pro).");
+		error(
+			400,
+			"The comparison needs two segments: give at least one 'a.<filter>' or 'b.<filter>' parameter (e.g. a.plan=enterprise&b.plan=pro)."
+		);
 	const config = loadConfig();
 	const rows = await readCached(['explore', table, parsed.values, config], async (db) =>
 		exploreRows(db.kysely, config, table, parsed.selection, await readMemo(db))
