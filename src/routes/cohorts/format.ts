@@ -1,5 +1,5 @@
 /** How the cohorts page writes differences between segments (client-safe; the values themselves use `kpi/units.ts`). */
-import type { Unit } from '$lib/components/kpi/units.js';
+import { formatInterval, type Unit } from '$lib/components/kpi/units.js';
 
 const one = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const two = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -39,4 +39,14 @@ export function formatDifferenceInterval(ci: [number, number] | null, unit: Unit
 	const signed = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '') + magnitude(Math.abs(x), unit).split(NBSP)[0];
 	const suffix = magnitude(0, unit).split(NBSP)[1];
 	return `${signed(ci[0])} to ${signed(ci[1])}${suffix ? `${NBSP}${suffix}` : ''}`;
+}
+
+/** A value's 95 % interval: the NPS in whole points with signs (`−8 to +10`, as the NPS itself is written), the rest as on /metrics. */
+export function formatCi(ci: [number, number] | null, unit: Unit): string | null {
+	if (!ci || unit !== 'nps') return formatInterval(ci, unit);
+	const signed = (x: number) => {
+		const r = Math.round(x);
+		return r > 0 ? `+${r}` : r < 0 ? `−${-r}` : '0';
+	};
+	return `${signed(ci[0])} to ${signed(ci[1])}`;
 }
