@@ -20,11 +20,16 @@ function filters(values: FilterValues, prefix: string): { ok: true; filters: Fil
 	return { ok: false, error: `Parameter '${prefix}${key}': ${parsed.message}${given}.` };
 }
 
-function dimension(name: string, raw: string | undefined, fallback: Dimension): Dimension | string {
-	if (raw === undefined) return fallback;
+/** An account attribute to group by: the given one, or `fallback` when none is given. */
+function dimension(
+	name: string,
+	raw: string | undefined,
+	fallback: Dimension
+): { ok: true; value: Dimension } | { ok: false; error: string } {
+	if (raw === undefined) return { ok: true, value: fallback };
 	return (DIMENSIONS as readonly string[]).includes(raw)
-		? (raw as Dimension)
-		: `Parameter '${name}' must be one of ${DIMENSIONS.join(', ')}, not '${raw}'.`;
+		? { ok: true, value: raw as Dimension }
+		: { ok: false, error: `Parameter '${name}' must be one of ${DIMENSIONS.join(', ')}, not '${raw}'.` };
 }
 
 /**
@@ -47,9 +52,9 @@ export function parseCohortParams(url: URL): ParsedCohorts {
 			return fail(`Parameter 'weeks' must be a whole number from 1 to ${MAX_WEEKS}, not '${c.weeks}'.`);
 	}
 	const funnelBy = dimension('funnel_by', c.funnel_by, 'cohort');
-	if (!(DIMENSIONS as readonly string[]).includes(funnelBy)) return fail(funnelBy);
+	if (!funnelBy.ok) return fail(funnelBy.error);
 	const by = dimension('by', c.by, 'plan');
-	if (!(DIMENSIONS as readonly string[]).includes(by)) return fail(by);
+	if (!by.ok) return fail(by.error);
 	const metric = c.metric ?? DEFAULT_METRIC;
 	if (!BREAKDOWN_METRICS.some((m) => m.id === metric))
 		return fail(`Parameter 'metric' must be a metric about accounts (${BREAKDOWN_METRICS.map((m) => m.id).join(', ')}), not '${metric}'.`);
@@ -64,7 +69,7 @@ export function parseCohortParams(url: URL): ParsedCohorts {
 	}
 	return {
 		values,
-		selection: { filters: base.filters, weeks, funnelBy: funnelBy as Dimension, metric, by: by as Dimension, compare },
+		selection: { filters: base.filters, weeks, funnelBy: funnelBy.value, metric, by: by.value, compare },
 		error: null
 	};
 }
