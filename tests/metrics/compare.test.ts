@@ -35,6 +35,9 @@ describe('the comparison rule', () => {
 		const [lo, hi] = normalDifference(4, [3.8, 4.2], 3.5, [3.3, 3.7]);
 		expect(lo).toBeCloseTo(0.5 - 0.2 * Math.SQRT2, 10);
 		expect(hi).toBeCloseTo(0.5 + 0.2 * Math.SQRT2, 10);
+		// An NPS interval cut at 100 on one side: its SE comes from the other, uncut side (25 − (−56.26) = 81.26).
+		const [, top] = normalDifference(25, [-56.26, 100], 0, [0, 0]);
+		expect(top).toBeCloseTo(25 + 81.26, 10);
 	});
 
 	it('NPS: answers score ±100 or 0, SE = 100·√((p + d − (p − d)²) ÷ n), clipped to −100…100', () => {

@@ -85,20 +85,19 @@ export function rateDifference(p1: number, ci1: [number, number], p2: number, ci
 }
 
 /**
- * The normal interval of x₁ − x₂ for two independent estimates with symmetric 95 % intervals x ± z·SE:
- * each SE is the interval's half-width ÷ z, and the difference is (x₁ − x₂) ± z·√(SE₁² + SE₂²).
+ * The normal interval of x₁ − x₂ for two independent estimates with 95 % intervals x ± z·SE: each SE is
+ * the interval's half-width ÷ z (the wider side, as an NPS interval is cut at ±100 on one side only when
+ * it is near there), and the difference is (x₁ − x₂) ± z·√(SE₁² + SE₂²).
  */
 export function normalDifference(x1: number, ci1: [number, number], x2: number, ci2: [number, number], z = 1.96): [number, number] {
-	const se1 = (ci1[1] - ci1[0]) / (2 * z);
-	const se2 = (ci2[1] - ci2[0]) / (2 * z);
-	const half = z * Math.sqrt(se1 ** 2 + se2 ** 2);
+	const se = (x: number, ci: [number, number]) => Math.max(ci[1] - x, x - ci[0]) / z;
+	const half = z * Math.sqrt(se(x1, ci1) ** 2 + se(x2, ci2) ** 2);
 	return [x1 - x2 - half, x1 - x2 + half];
 }
 
 /**
  * One metric's comparison from its value and details on each side. Rates go through
- * {@link rateDifference}; means and the NPS, whose intervals are symmetric (clipped at the scale's ends
- * only when far past any real answer), through {@link normalDifference}.
+ * {@link rateDifference}; means and the NPS through {@link normalDifference}.
  */
 export function compareMetric(
 	m: Pick<MetricDefinition, 'id' | 'label' | 'formula' | 'unit' | 'direction'>,
