@@ -281,3 +281,93 @@ describe('knowledge and support pages without data', () => {
 		}
 	});
 });
+
+describe('cohorts page', () => {
+	const compareUrl = '/cohorts?a.plan=enterprise&b.plan=pro';
+	const row = (id: string) => page.locator(`#compare tr[data-metric="${id}"]`);
+
+	it('draws the cohort heatmaps, TTFV, the funnel and a breakdown, compares two segments, and downloads the tables as CSV', async () => {
+		const res = await page.goto(data.url + compareUrl);
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('h1').textContent()).resolves.toBe('Cohorts');
+		await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('Cohorts');
+		await chartsDrawn(page);
+		for (const kind of ['activation', 'retention']) await expect(page.locator(`[data-heatmap="${kind}"] svg`).count()).resolves.toBe(1);
+		// A cell's share and n on hover: the oldest cohort's row is at the top and fully observable.
+		const box = (await page.locator('[data-heatmap="activation"] [role="img"]').boundingBox())!;
+		await page.mouse.move(box.x + box.width * 0.6, box.y + 48);
+		await expect(page.locator('[data-heatmap="activation"]').textContent()).resolves.toMatch(
+			/cohort · week \d+.*Activated: [\d.]+\s%.*n = \d+ of \d+ accounts/s
+		);
+
+		await expect(page.locator('#ttfv tbody tr').count()).resolves.toBeGreaterThan(3);
+		await expect(page.locator('#funnel tbody tr').first().textContent()).resolves.toMatch(/\d+(\.\d)?\s%/);
+		await expect(page.locator('#breakdown tbody tr').count()).resolves.toBe(3); // enterprise, pro, starter
+
+		// Both segments, every metric about accounts, each side with its interval and the verdict's rule.
+		await expect(page.locator('#compare th[data-side="a"]').textContent()).resolves.toContain('Plan enterprise');
+		await expect(page.locator('#compare th[data-side="b"]').textContent()).resolves.toContain('Plan pro');
+		await expect(page.locator('#compare tbody tr').count()).resolves.toBe(22);
+		expect(await row('deflection_rate').textContent()).toMatch(/%.*\d+\u2060?–\u2060?\d+\s%.*n=[\d,]+.*%.*n=[\d,]+.*pp/s);
+		await expect(row('deflection_rate').getAttribute('data-verdict')).resolves.toMatch(/^(a_higher|b_higher|no_clear_difference)$/);
+		await expect(row('ttfv_median_days').getAttribute('data-verdict')).resolves.toBe('not_tested');
+		await expect(page.locator('#compare .rule').textContent()).resolves.toContain('excludes 0');
+		await page.screenshot({ path: path.join(SHOTS, 'cohorts.png'), fullPage: true });
+
+		// Each table downloads as CSV: the comparison's rows are the table's, in its order.
+		const href = (await page.locator('#compare a.download').getAttribute('href'))!;
+		expect(href).toBe('/api/explore/compare?a.plan=enterprise&b.plan=pro&format=csv');
+		const download = await fetch(data.url + href);
+		expect(download.headers.get('content-type')).toContain('text/csv');
+		const lines = (await download.text()).trim().split('\n');
+		expect(lines[0]).toMatch(/^metric,label,unit,a_value,a_low,a_high,a_n,b_value/);
+		expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(
+			await page.locator('#compare tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-metric')))
+		);
+
+		const breakdown = (await (await fetch(data.url + (await page.locator('#breakdown a.download').getAttribute('href'))!)).text())
+			.trim()
+			.split('\n');
+		expect(breakdown[0]).toBe('plan,metric,value,n,interval_low,interval_high');
+		expect(breakdown.length - 1).toBe(await page.locator('#breakdown tbody tr').count());
+	});
+
+	it('applies a filter through the form: the URL keeps the segments and the numbers change', async () => {
+		await page.goto(data.url + compareUrl);
+		const before = await row('deflection_rate').textContent();
+		await page.locator('form[aria-label="Filters"] select[name="region"]').selectOption('EMEA');
+		await page.locator('form[aria-label="Filters"] button[type="submit"]').click();
+		await page.waitForURL((u) => u.searchParams.get('region') === 'EMEA');
+		const url = new URL(page.url());
+		expect([url.searchParams.get('a.plan'), url.searchParams.get('b.plan')]).toEqual(['enterprise', 'pro']);
+		await expect(page.locator('.scope [data-filter="region"]').textContent()).resolves.toMatch(/Region:\s*EMEA/);
+		await expect(row('deflection_rate').textContent()).resolves.not.toBe(before);
+		await chartsDrawn(page);
+
+		// Every other form carries the filters and segments along, so choosing there keeps them.
+		const carried = await page
+			.locator('form[aria-label="Breakdown"] input[type="hidden"]')
+			.evaluateAll((els) => els.map((e) => `${e.getAttribute('name')}=${e.getAttribute('value')}`));
+		expect(carried).toEqual(['region=EMEA', 'a.plan=enterprise', 'b.plan=pro']);
+	});
+
+	it('names a bad parameter on the page and in the API, never a 500', async () => {
+		const res = await page.goto(data.url + '/cohorts?by=colour&a.plan=pro');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('[role="alert"]').textContent()).resolves.toContain("Parameter 'by' must be one of plan, segment");
+		await page.goto(data.url + '/cohorts?a.from=2024-13-01');
+		await expect(page.locator('[role="alert"]').textContent()).resolves.toContain(
+			"Parameter 'a.from': must be a real date (got '2024-13-01')"
+		);
+		const api = await fetch(data.url + '/api/explore/breakdown?weeks=0');
+		expect(api.status).toBe(400);
+		expect(await api.text()).toContain("Parameter 'weeks' must be a whole number from 1 to 104");
+		expect((await fetch(data.url + '/api/explore/compare?format=csv')).status).toBe(400);
+	});
+
+	it('shows an empty state on an empty database', async () => {
+		const res = await page.goto(empty.url + '/cohorts');
+		expect(res?.status()).toBe(200);
+		await expect(page.locator('main').textContent()).resolves.toContain('No cohorts yet');
+	});
+});

@@ -21,6 +21,7 @@ import {
 	type ChartOptions,
 	type FunnelData
 } from '../../src/lib/components/charts/options.js';
+import { heatmapOptions, type HeatmapRow } from '../../src/lib/components/charts/heatmap.js';
 import type { TrendPoint } from '../../src/lib/components/kpi/kpi.js';
 
 /** The options' parts, loosely typed for assertions. */
@@ -277,5 +278,57 @@ describe('stackedPeriodOptions', () => {
 	it('is empty without periods or series', () => {
 		expect(stackedPeriodOptions({ ...input, periods: [] }).empty).toBe(true);
 		expect(stackedPeriodOptions({ ...input, series: [] }).empty).toBe(true);
+	});
+});
+
+describe('cohort heatmap', () => {
+	// January: 4 accounts, both weeks observed. March: week 0 only; its week 1 has not ended for anyone (censored).
+	const rows: HeatmapRow[] = [
+		{
+			cohort: '2024-01',
+			accounts: 4,
+			cells: [
+				{ week: 0, value: 0.25, numerator: 1, denominator: 4 },
+				{ week: 1, value: 0, numerator: 0, denominator: 4 }
+			]
+		},
+		{
+			cohort: '2024-03',
+			accounts: 2,
+			cells: [
+				{ week: 0, value: 1, numerator: 2, denominator: 2 },
+				{ week: 1, value: null, numerator: 0, denominator: 0 }
+			]
+		}
+	];
+
+	it('leaves censored cells out (blank, not 0 %) and keeps a real 0 %', () => {
+		const { empty, options } = heatmapOptions({ rows, weeks: 2, name: 'Activated' });
+		expect(empty).toBe(false);
+		expect(series(options)[0].data).toEqual([
+			[0, 0, 0.25],
+			[1, 0, 0],
+			[0, 1, 1]
+		]);
+		expect(xAxis(options).data).toEqual(['0', '1']);
+		expect(yAxis(options).data).toEqual(['2024-01', '2024-03']);
+		expect(yAxis(options).inverse).toBe(true); // the oldest cohort on top
+		expect(options.visualMap).toMatchObject({ min: 0, max: 1, dimension: 2 });
+	});
+
+	it("shows each cell's share and n in its tooltip, and white labels on dark cells", () => {
+		const { options } = heatmapOptions({ rows, weeks: 2, name: 'Activated' });
+		const html = (options.tooltip as Loose).formatter({ dataIndex: 0 }) as unknown as string;
+		expect(html).toContain('2024-01 cohort · week 0');
+		expect(html).toContain('Activated: 25\u00a0%');
+		expect(html).toContain('n = 1 of 4 accounts observable (cohort: 4)');
+		const label = series(options)[0].label;
+		expect(label.formatter({ dataIndex: 2 })).toBe('{dark|100}');
+		expect(label.formatter({ dataIndex: 1 })).toBe('{light|0}');
+	});
+
+	it('is empty when no cell can be observed yet', () => {
+		const young = [{ ...rows[1], cells: [{ week: 0, value: null, numerator: 0, denominator: 0 }] }];
+		expect(heatmapOptions({ rows: young, weeks: 1, name: 'Active' }).empty).toBe(true);
 	});
 });

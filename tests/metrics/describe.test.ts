@@ -32,8 +32,8 @@ describe('a metric’s basis, from its own details', () => {
 		expect(plain(selfServiceCsat.basis({ value: 3.72, count: 337, interval: [3.623, 3.813] }))).toBe(
 			'mean of 337 responses, 95 % CI 3.62–3.81'
 		);
-		expect(plain(nps.basis({ responses: 200, promoters: 80, detractors: 50, passives: 70 }))).toBe(
-			'200 responses: 40 % promoters, 25 % detractors'
+		expect(plain(nps.basis({ responses: 200, promoters: 80, detractors: 50, passives: 70, interval: [-4.1, 34.1] }))).toBe(
+			'200 responses: 40 % promoters, 25 % detractors, 95 % CI −4 to +34'
 		);
 		expect(plain(ttfvMedianDays.basis({ accounts_reached: 182, accounts: 300, p25: 5.11, p75: 15.89 }))).toBe(
 			'182 of 300 accounts reached it; middle half 5.1–15.9 days'

@@ -127,6 +127,7 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 	{ route: '/metrics/lists/[id]', method: 'GET', url: '/metrics/lists/stale_articles', expect: PAGE },
 	{ route: '/knowledge', method: 'GET', url: '/knowledge?plan=pro', expect: PAGE },
 	{ route: '/support', method: 'GET', url: '/support', expect: PAGE },
+	{ route: '/cohorts', method: 'GET', url: '/cohorts?a.plan=pro', expect: PAGE },
 	{ route: '/models', method: 'GET', url: '/models', expect: PAGE },
 	{ route: '/jobs', method: 'GET', url: '/jobs', expect: PAGE },
 	{ route: '/load', method: 'GET', url: '/load', expect: LEADER_PAGE },
@@ -177,6 +178,7 @@ const CASES: { route: string; method: string; url: string; expect: Expect }[] = 
 		expect: { ...API, leader: 'ok', analyst: 'ok', csm: 'ok', otherCsm: 'ok' }
 	},
 	{ route: '/api/cohorts/[view]', method: 'GET', url: '/api/cohorts/activation', expect: API },
+	{ route: '/api/explore/[table]', method: 'GET', url: '/api/explore/breakdown?format=csv', expect: API },
 	{ route: '/api/jobs', method: 'GET', url: '/api/jobs', expect: API },
 	{ route: '/api/jobs', method: 'POST', url: '/api/jobs', expect: CLI_ONLY },
 	{
@@ -352,6 +354,8 @@ describe('access over HTTP', () => {
 			['/api/knowledge/undeflected_articles', ['format'], []],
 			['/api/support/friction_by_channel', ['csm'], []],
 			['/api/cohorts/retention', ['plan', 'to'], ['weeks']],
+			['/cohorts', ['by', 'weeks'], []],
+			['/api/explore/breakdown', ['a.plan', 'by', 'metric'], ['weeks']],
 			['/api/rejected', [], ['load', 'limit', 'offset']],
 			['/api/audit', ['actor', 'action', 'to'], ['limit', 'offset']]
 		];

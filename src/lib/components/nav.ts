@@ -2,6 +2,7 @@
 export const NAV = [
 	{ path: '/', label: 'Overview' },
 	{ path: '/metrics', label: 'Metrics' },
+	{ path: '/cohorts', label: 'Cohorts' },
 	{ path: '/knowledge', label: 'Knowledge' },
 	{ path: '/support', label: 'Support' },
 	{ path: '/accounts', label: 'At-risk accounts' },

@@ -4,12 +4,22 @@
  * the browser only, so server rendering and the page's first paint never load it. A new chart type or
  * component is registered here, and its option type added to `ChartOptions` in `options.ts`.
  */
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { init, use, type EChartsType } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-use([LineChart, BarChart, GridComponent, TooltipComponent, MarkLineComponent, LegendComponent, SVGRenderer]);
+use([
+	LineChart,
+	BarChart,
+	HeatmapChart,
+	GridComponent,
+	TooltipComponent,
+	MarkLineComponent,
+	LegendComponent,
+	VisualMapComponent,
+	SVGRenderer
+]);
 
 export type { EChartsType };
 

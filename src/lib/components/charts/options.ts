@@ -5,15 +5,28 @@
  *
  * Only types come from ECharts here: the library itself is loaded in the browser by `Chart.svelte`.
  */
-import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { BarSeriesOption, HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type {
+	GridComponentOption,
+	LegendComponentOption,
+	MarkLineComponentOption,
+	TooltipComponentOption,
+	VisualMapComponentOption
+} from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import type { TrendPoint } from '../kpi/kpi.js';
 import { formatAxis, formatInterval, formatNumber, formatTarget, formatValue, type Direction, type Unit } from '../kpi/units.js';
 
 /** The option types the registered charts and components accept (see `echarts.ts`). */
 export type ChartOptions = ComposeOption<
-	LineSeriesOption | BarSeriesOption | GridComponentOption | TooltipComponentOption | MarkLineComponentOption | LegendComponentOption
+	| LineSeriesOption
+	| BarSeriesOption
+	| HeatmapSeriesOption
+	| GridComponentOption
+	| TooltipComponentOption
+	| MarkLineComponentOption
+	| LegendComponentOption
+	| VisualMapComponentOption
 >;
 
 /** A chart's data as a table, for its CSV download. */

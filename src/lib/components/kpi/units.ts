@@ -18,6 +18,12 @@ const fixed = (digits: number) => new Intl.NumberFormat('en-US', { minimumFracti
 const one = fixed(1);
 const two = fixed(2);
 
+/** A whole signed number of points (`+7`, `−12`, `0`), as NPS values and their intervals read. */
+function signed(x: number): string {
+	const r = Math.round(x);
+	return r > 0 ? `+${r}` : r < 0 ? `−${Math.abs(r)}` : '0';
+}
+
 /** A value split into its number and a unit suffix the cards set smaller (`{ main: '41.2', suffix: '%' }`). */
 export interface ValueParts {
 	main: string;
@@ -40,10 +46,8 @@ export function valueParts(value: number | string | null | undefined, unit: Unit
 			return { main: two.format(value), suffix: scale ? `/ ${scale}` : '' };
 		case 'ratio':
 			return { main: two.format(value), suffix: '×' };
-		case 'nps': {
-			const r = Math.round(value);
-			return { main: r > 0 ? `+${r}` : r < 0 ? `−${Math.abs(r)}` : '0', suffix: '' };
-		}
+		case 'nps':
+			return { main: signed(value), suffix: '' };
 		case 'per_1000':
 			return { main: one.format(value), suffix: 'per 1,000' };
 		case 'level':
@@ -90,6 +94,7 @@ export function formatInterval(interval: [number, number] | null | undefined, un
 		const f = hi - lo < 0.02 ? one : integer;
 		return `${f.format(lo * 100)}${DASH}${f.format(hi * 100)}${NBSP}%`;
 	}
+	if (unit === 'nps') return `${signed(lo)} to ${signed(hi)}`;
 	if (unit === 'days') return `${one.format(lo)}${DASH}${one.format(hi)}${NBSP}days`;
 	if (unit === 'hours') return `${one.format(lo)}${DASH}${one.format(hi)}${NBSP}h`;
 	return `${two.format(lo)}${DASH}${two.format(hi)}`;

@@ -89,7 +89,10 @@ export const POLICY: Record<string, Partial<Record<Method, Rule>>> = {
 	'/api/uploads/[batch]': { POST: LEADER },
 	'/api/uploads/[batch]/[name]': { PUT: LEADER },
 	// Segment's tracking API; OPTIONS is a browser's CORS preflight.
-	'/v1/[call]': { POST: 'writeKey', OPTIONS: 'writeKey' }
+	'/v1/[call]': { POST: 'writeKey', OPTIONS: 'writeKey' },
+	'/cohorts': { GET: 'everyone' },
+	// The cohorts page's tables: aggregates that name no account, like /api/cohorts.
+	'/api/explore/[table]': { GET: 'everyone' }
 };
 
 /** A refusal: 401 (nobody is signed in) or 403 (this principal may not), with the message to show. */

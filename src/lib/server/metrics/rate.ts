@@ -44,6 +44,21 @@ export function mean(count: number, avg: number | null, sd: number | null): Mean
 	return { value: avg, count, interval: half === null ? null : [avg - half, avg + half] };
 }
 
+/**
+ * The 95 % normal interval of an NPS from its answers: each answer scores +100 (promoter), 0 (passive) or
+ * −100 (detractor), so the NPS is their mean and its standard error is 100·√((p + d − (p − d)²) ÷ n),
+ * with p and d the promoter and detractor shares; the interval is NPS ± z·SE, kept within −100…100.
+ * Null without answers.
+ */
+export function npsInterval(promoters: number, detractors: number, n: number, z = 1.96): [number, number] | null {
+	if (n <= 0) return null;
+	const p = promoters / n;
+	const d = detractors / n;
+	const nps = 100 * (p - d);
+	const half = z * 100 * Math.sqrt(Math.max(0, p + d - (p - d) ** 2) / n);
+	return [Math.max(-100, nps - half), Math.min(100, nps + half)];
+}
+
 /** A metric result whose value is the rate k of n, with the rate (numerator, denominator, interval) as its details. */
 export function rateResult(k: number | null, n: number | null): { value: number | null; details: Rate } {
 	const r = rate(k ?? 0, n ?? 0);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { formatNumber, formatPercent } from '../../components/kpi/units.js';
 import { defineMetric } from './metric.js';
-import { meanDisplay, meanResult, rateDisplay, rateResult } from './rate.js';
+import { meanDisplay, meanResult, npsInterval, rateDisplay, rateResult, withInterval } from './rate.js';
 
 /** Survey answers of one kind (and context), without those about deleted tickets (they leave every metric). */
 const answers = (kind: 'csat' | 'ces' | 'nps', context?: string) => () => sql`
@@ -55,7 +55,7 @@ export const ces = defineMetric({
 	...meanDisplay('responses', 'score')
 });
 
-/** NPS = % promoters (9–10) − % detractors (0–6) of `nps` surveys, from −100 to 100. */
+/** NPS = % promoters (9–10) − % detractors (0–6) of `nps` surveys, from −100 to 100, with its 95 % interval ({@link npsInterval}). */
 export const nps = defineMetric({
 	id: 'nps',
 	label: 'Net promoter score',
@@ -69,11 +69,19 @@ export const nps = defineMetric({
 		const n = r.n ?? 0;
 		const p = r.promoters ?? 0;
 		const d = r.detractors ?? 0;
-		return { value: n > 0 ? (100 * (p - d)) / n : null, details: { responses: n, promoters: p, detractors: d, passives: n - p - d } };
+		return {
+			value: n > 0 ? (100 * (p - d)) / n : null,
+			details: { responses: n, promoters: p, detractors: d, passives: n - p - d, interval: npsInterval(p, d, n) }
+		};
 	},
 	basis: (d) =>
 		d.responses === 0
 			? 'No responses'
-			: `${formatNumber(d.responses)} responses: ${formatPercent(d.promoters / d.responses)} promoters, ${formatPercent(d.detractors / d.responses)} detractors`,
+			: withInterval(
+					`${formatNumber(d.responses)} responses: ${formatPercent(d.promoters / d.responses)} promoters, ${formatPercent(d.detractors / d.responses)} detractors`,
+					d.interval,
+					'nps'
+				),
+	interval: (d) => d.interval,
 	n: (d) => d.responses
 });
