@@ -121,6 +121,16 @@ describe('metrics page', () => {
 		await expect(page.locator('.scope [data-filter="plan"]').count()).resolves.toBe(0);
 	});
 
+	it('carries the filters through the header to the other pages that take them, and only to those', async () => {
+		await page.goto(data.url + '/metrics?plan=pro&from=2026-01-01');
+		const nav = (label: string) => page.locator('nav[aria-label="Main"] a', { hasText: label });
+		await expect(nav('Cohorts').getAttribute('href')).resolves.toBe('/cohorts?from=2026-01-01&plan=pro');
+		await expect(nav('At-risk accounts').getAttribute('href')).resolves.toBe('/accounts');
+		await nav('Support').click();
+		await page.waitForURL((u) => u.pathname === '/support' && u.searchParams.get('plan') === 'pro');
+		await expect(nav('Knowledge').getAttribute('href')).resolves.toBe('/knowledge?from=2026-01-01&plan=pro');
+	});
+
 	it('shows a bad filter value as a message on the page, not a 500', async () => {
 		const res = await page.goto(data.url + '/metrics?from=2024-13-01');
 		expect(res?.status()).toBe(200);

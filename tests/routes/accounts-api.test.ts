@@ -352,6 +352,19 @@ describe('GET /api/accounts/ID (the account page)', () => {
 		expect(later.timeline.items.map((t: { title: string }) => t.title)).toEqual(['Integration Connected', 'User Invited']);
 	});
 
+	it('downloads the whole timeline of the kinds asked for as CSV', async () => {
+		const res = await account('A1', '?format=csv&kind=ticket,survey');
+		expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+		expect((await res.text()).trim().split('\n')).toEqual([
+			'kind,at,title,detail,user_id',
+			'survey,2024-03-22T10:00:00.000Z,CSAT 2.0,ticket,u1',
+			'ticket,2024-03-21T09:00:00.000Z,SSO keeps failing,open · email · 4 messages · reopened,u1'
+		]);
+		// Every row, not a page: all 10 of A1's and the header.
+		expect((await (await account('A1', '?format=csv')).text()).trim().split('\n')).toHaveLength(11);
+		expect(await failure('NOPE', '?format=csv')).toEqual({ status: 404, message: "There is no account 'NOPE'." });
+	});
+
 	it('keeps every scoring run, oldest first', async () => {
 		const view = await (await account('A4')).json();
 		expect(view.scores.map((s: { as_of: string; churn_probability: number }) => [s.as_of.slice(0, 10), s.churn_probability])).toEqual([

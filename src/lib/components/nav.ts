@@ -1,10 +1,13 @@
-/** The app's main pages, in the header's order (each path is also its route id, which the policy is keyed by). */
+/**
+ * The app's main pages, in the header's order (each path is also its route id, which the policy is keyed
+ * by). `filtered`: the page takes the metric filters, which the header carries between such pages.
+ */
 export const NAV = [
 	{ path: '/', label: 'Overview' },
-	{ path: '/metrics', label: 'Metrics' },
-	{ path: '/cohorts', label: 'Cohorts' },
-	{ path: '/knowledge', label: 'Knowledge' },
-	{ path: '/support', label: 'Support' },
+	{ path: '/metrics', label: 'Metrics', filtered: true },
+	{ path: '/cohorts', label: 'Cohorts', filtered: true },
+	{ path: '/knowledge', label: 'Knowledge', filtered: true },
+	{ path: '/support', label: 'Support', filtered: true },
 	{ path: '/accounts', label: 'At-risk accounts' },
 	{ path: '/alerts', label: 'Alerts' },
 	{ path: '/triage', label: 'Triage' },

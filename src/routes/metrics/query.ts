@@ -3,8 +3,10 @@
  * server-only here: the validation is in `filters.server.ts`).
  */
 
+import { FILTER_KEYS } from '$lib/components/filters.js';
+
 /** The filters the metrics pages take, in the order the filter bar shows them. */
-export const FILTER_KEYS = ['from', 'to', 'plan', 'segment', 'region', 'csm', 'cohort'] as const;
+export { FILTER_KEYS };
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** The raw filter values of a request (only those given, as typed). */

@@ -179,8 +179,11 @@ export class AccountRepository {
 		});
 	}
 
-	/** A page of the account's events, tickets, searches and surveys, newest first; `kinds` limits the rows (the counts stay whole). */
-	async timeline(id: string, kinds: readonly TimelineKind[], offset: number, limit = TIMELINE_PAGE_SIZE): Promise<Timeline> {
+	/**
+	 * A page of the account's events, tickets, searches and surveys, newest first (every row when `limit`
+	 * is null); `kinds` limits the rows (the counts stay whole).
+	 */
+	async timeline(id: string, kinds: readonly TimelineKind[], offset: number, limit: number | null = TIMELINE_PAGE_SIZE): Promise<Timeline> {
 		// Every part names its columns: a UNION takes its names from whichever part comes first.
 		const parts = {
 			event: sql`SELECT 'event' AS kind, timestamp AS at, event AS title,
@@ -211,7 +214,7 @@ export class AccountRepository {
 				? sql<TimelineItem>`SELECT * FROM (${sql.join(
 						shown.map((k) => parts[k]),
 						sql` UNION ALL `
-					)}) ORDER BY "at" DESC, kind, title LIMIT ${limit} OFFSET ${offset}`.execute(this.db)
+					)}) ORDER BY "at" DESC, kind, title ${limit === null ? sql`` : sql`LIMIT ${limit}`} OFFSET ${offset}`.execute(this.db)
 				: Promise.resolve({ rows: [] as TimelineItem[] })
 		]);
 		const byKind = { event: 0, ticket: 0, search: 0, survey: 0 };

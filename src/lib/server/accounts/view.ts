@@ -13,6 +13,7 @@ import {
 	type Timeline,
 	type TimelineKind
 } from './account.js';
+import { rowsCsv } from '../metrics/export.js';
 import { suggestedSteps, type SuggestedStep } from './next-step.js';
 
 /** Everything the account page shows but its alerts (which change without the data changing). */
@@ -74,4 +75,12 @@ export async function accountView(
 		users,
 		timeline: page
 	};
+}
+
+/** The account's whole timeline of `kinds` (every row, newest first) as CSV, or null when there is no such account. */
+export async function timelineCsv(db: Database, config: Config, id: string, kinds: readonly TimelineKind[]): Promise<string | null> {
+	const repo = new AccountRepository(db.kysely, { config, derived: await freshDerived(db.kysely, config) });
+	if (!(await repo.profile(id))) return null;
+	const { items } = await repo.timeline(id, kinds, 0, null);
+	return items.length ? rowsCsv(items.map((t) => ({ ...t }))) : 'kind,at,title,detail,user_id\n';
 }
