@@ -70,8 +70,6 @@ beforeAll(async () => {
 			ces: cli(['train', '--model', 'ces', '--db', db]),
 			score: cli(['score', '--db', db])
 		};
-		// An earlier run too: the account page keeps every run, the worklist shows the latest.
-		cli(['score', '--db', db, '--as-of', '2026-09-01']);
 		return db;
 	});
 	({ page, data } = app);
@@ -239,7 +237,8 @@ describe('the account page', () => {
 		);
 		await expect(page.locator('a[data-model]').textContent()).resolves.toBe(reports.score.version);
 		await expect(page.locator('a[data-model]').getAttribute('href')).resolves.toBe('/models');
-		await expect(text('#history-title + p')).resolves.toBe('2 scoring runs');
+		// One run here; every run kept is tests/routes/accounts-api.test.ts's.
+		await expect(text('#history-title + p')).resolves.toBe('1 scoring run');
 		await page.waitForSelector('[role="img"][data-drawn="true"] svg');
 
 		// Milestones per level, each reached, lost or not yet; the suggested step says why.
@@ -277,8 +276,8 @@ describe('the account page', () => {
 		expect(csv.name).toMatch(/^churn-probability-and-health-of-.+\.csv$/);
 		const lines = csv.body.toString('utf8').trim().split('\n');
 		expect(lines[0]).toBe('as_of,churn_probability_pct,health,model_version');
-		expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['2026-09-01', '2026-10-31']);
-		expect(lines[2].split(',')[3]).toBe(reports.score.version);
+		expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['2026-10-31']);
+		expect(lines[1].split(',')[3]).toBe(reports.score.version);
 		const png = await save('png');
 		expect(png.name).toMatch(/\.png$/);
 		expect(png.body.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');

@@ -1,6 +1,7 @@
 /**
  * The app's main pages, in the header's order (each path is also its route id, which the policy is keyed
  * by). `filtered`: the page takes the metric filters, which the header carries between such pages.
+ * `admin`: the data and people pages, under the header's "Admin" menu so the pages people work in fit.
  */
 export const NAV = [
 	{ path: '/', label: 'Overview' },
@@ -12,12 +13,12 @@ export const NAV = [
 	{ path: '/alerts', label: 'Alerts' },
 	{ path: '/triage', label: 'Triage' },
 	{ path: '/models', label: 'Models' },
-	{ path: '/rejected', label: 'Rejected rows' },
-	{ path: '/load', label: 'Load' },
-	{ path: '/sources', label: 'Sources' },
-	{ path: '/jobs', label: 'Jobs' },
-	{ path: '/people', label: 'People' },
-	{ path: '/audit', label: 'Audit' }
+	{ path: '/rejected', label: 'Rejected rows', admin: true },
+	{ path: '/load', label: 'Load', admin: true },
+	{ path: '/sources', label: 'Sources', admin: true },
+	{ path: '/jobs', label: 'Jobs', admin: true },
+	{ path: '/people', label: 'People', admin: true },
+	{ path: '/audit', label: 'Audit', admin: true }
 ] as const;
 
 export const NAV_PATHS = NAV.map((l) => l.path);

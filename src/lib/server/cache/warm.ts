@@ -1,10 +1,11 @@
 /**
- * The views nearly everyone opens first (the overview, the metrics dashboard unfiltered, the worklist's
- * first page, the metrics API, the first account's page), fetched by the server from itself when it starts and after every job,
+ * The views nearly everyone opens first (the overview, the metrics dashboard, the cohorts, knowledge and
+ * support pages unfiltered, the worklist's first page, the metrics API, the first account's page), fetched
+ * by the server from itself when it starts and after every job,
  * so the first person after a load does not wait for them. Each route computes and caches as for any
  * request (same keys, same code); the filtered views are still computed when someone first asks.
  */
-export const WARM_PATHS = ['/', '/metrics', '/accounts', '/api/metrics'] as const;
+export const WARM_PATHS = ['/', '/metrics', '/accounts', '/api/metrics', '/cohorts', '/knowledge', '/support'] as const;
 
 /** Fetches `path`, or undefined when the server is stopping or the view fails: nothing to warm. */
 async function get(base: string, path: string): Promise<ArrayBuffer | undefined> {
