@@ -218,6 +218,30 @@ export function monthLabels(groups: string[], ticks: number[]): Map<number, stri
 }
 
 /**
+ * The category axis of periods (`YYYY-MM-DD` starts): a tick and a label only where a month begins (see
+ * {@link monthTicks}), so a year of weeks reads as months. `boundaryGap` puts each period in a band (bars)
+ * rather than on a line's point.
+ */
+function periodAxis(groups: string[], boundaryGap: boolean) {
+	const tickList = monthTicks(groups);
+	const ticks = new Set(tickList);
+	const labels = monthLabels(groups, tickList);
+	return {
+		type: 'category' as const,
+		data: groups,
+		boundaryGap,
+		axisLine: { lineStyle: { color: COLORS.grid } },
+		axisTick: { show: true, interval: (i: number) => ticks.has(i), lineStyle: { color: COLORS.grid } },
+		axisLabel: {
+			color: COLORS.muted,
+			fontSize: 11,
+			interval: (i: number) => ticks.has(i),
+			formatter: (_: string, i: number) => labels.get(i) ?? ''
+		}
+	};
+}
+
+/**
  * A trend chart: one point per period (gaps for periods without rows), the 95 % interval as a shaded
  * band when the points carry one, and the target as a dashed horizontal line. Empty when no period has
  * a value.
@@ -230,9 +254,6 @@ export function trendOptions(points: TrendPoint[], input: TrendInput): ChartSpec
 	const extent = valueExtent(values, input.unit, target, input.scale ?? undefined);
 	const groups = filled.map((p) => p.group);
 	const isolated = isolatedPoints(filled);
-	const tickList = monthTicks(groups);
-	const ticks = new Set(tickList);
-	const labels = monthLabels(groups, tickList);
 	const band = (input.band ?? true) && filled.some((p) => p.low != null && p.high != null);
 	const series: LineSeriesOption[] = [];
 	if (band) {
@@ -289,19 +310,7 @@ export function trendOptions(points: TrendPoint[], input: TrendInput): ChartSpec
 					return periodTooltip(filled[first?.dataIndex ?? -1], input, grainWord);
 				}
 			},
-			xAxis: {
-				type: 'category',
-				data: groups,
-				boundaryGap: false,
-				axisLine: { lineStyle: { color: COLORS.grid } },
-				axisTick: { show: true, interval: (i: number) => ticks.has(i), lineStyle: { color: COLORS.grid } },
-				axisLabel: {
-					color: COLORS.muted,
-					fontSize: 11,
-					interval: (i: number) => ticks.has(i),
-					formatter: (_: string, i: number) => labels.get(i) ?? ''
-				}
-			},
+			xAxis: periodAxis(groups, false),
 			yAxis: {
 				type: 'value',
 				min: extent.min,
@@ -549,9 +558,6 @@ export function stackedPeriodOptions(input: StackedPeriodInput): ChartSpec {
 	).map((p) => p.group);
 	const at = new Map(input.periods.map((p, i) => [p, i]));
 	const values = input.series.map((s) => groups.map((g) => (at.has(g) ? (s.values[at.get(g)!] ?? 0) : 0)));
-	const tickList = monthTicks(groups);
-	const ticks = new Set(tickList);
-	const labels = monthLabels(groups, tickList);
 	const grainWord = grain === 'month' ? 'Month of' : grain === 'day' ? '' : 'Week of';
 	return {
 		empty: groups.length === 0 || input.series.length === 0,
@@ -576,18 +582,7 @@ export function stackedPeriodOptions(input: StackedPeriodInput): ChartSpec {
 					].join('<br>');
 				}
 			},
-			xAxis: {
-				type: 'category',
-				data: groups,
-				axisLine: { lineStyle: { color: COLORS.grid } },
-				axisTick: { show: true, interval: (i: number) => ticks.has(i), lineStyle: { color: COLORS.grid } },
-				axisLabel: {
-					color: COLORS.muted,
-					fontSize: 11,
-					interval: (i: number) => ticks.has(i),
-					formatter: (_: string, i: number) => labels.get(i) ?? ''
-				}
-			},
+			xAxis: periodAxis(groups, true),
 			yAxis: {
 				type: 'value',
 				axisLabel: { color: COLORS.muted, fontSize: 11, formatter: (v: number) => formatAxis(v, input.unit) },
