@@ -9,6 +9,7 @@ import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
 import type { Driver } from '../models/explain.js';
 import type { RiskBand } from '../scores/filters.js';
+import { parseDrivers } from '../scores/repository.js';
 import { confusionBurstsSql } from '../facts/bursts.js';
 import { keyEventsSql } from '../facts/key-events.js';
 import type { FactSource } from '../facts/fact.js';
@@ -107,11 +108,6 @@ export interface ConfusingPage {
 export const TIMELINE_PAGE_SIZE = 50;
 /** Users listed on the page, most recently active first. */
 export const USERS_SHOWN = 25;
-
-const parseDrivers = (json: string | null): Driver[] => {
-	const value: unknown = json ? JSON.parse(json) : [];
-	return Array.isArray(value) ? (value as Driver[]) : [];
-};
 
 /** Reads one account's rows across the tables. */
 export class AccountRepository {

@@ -107,7 +107,7 @@ function matches(f: WorklistFilters, withBand = true): RawBuilder<boolean> {
 }
 
 /** Drivers as stored: a JSON array, or null for none. */
-function parseDrivers(json: string | null): Driver[] {
+export function parseDrivers(json: string | null): Driver[] {
 	if (!json) return [];
 	const value: unknown = JSON.parse(json);
 	return Array.isArray(value) ? (value as Driver[]) : [];
